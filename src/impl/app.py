@@ -1,0 +1,65 @@
+"""The application factory: one Connexion ``AsyncApp`` serving any set of our APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+
+from contractkit.openapi.bundle import bundle_folder
+from contractkit.paths import api_specs_dir
+from impl.apis import api_names, definition
+from impl.config import Settings, load_settings
+from impl.db import Database, migrate
+from impl.errors import ErrorResponder
+from impl.resolver import ModuleResolver
+from impl.routes import MethodIndex
+from impl.security import bearer_handler
+from impl.validation import VALIDATOR_MAP
+
+
+def create_app(
+    apis: Sequence[str] | None = None,
+    settings: Settings | None = None,
+    database: Database | None = None,
+    specs_root: Path | None = None,
+) -> AsyncApp:
+    """Build the app serving ``apis`` (all by default), each under ``/<api>``.
+
+    The database schema is migrated to the newest revision before the first request.
+    """
+    settings = settings or load_settings()
+    database = database or Database(settings.database_url)
+    migrate(database.engine)
+
+    app = AsyncApp("contractkit.impl")
+    responder = ErrorResponder()
+    for name in apis or api_names():
+        api = definition(name)
+        folder = (specs_root / name) if specs_root else api_specs_dir(name)
+        bundled = bundle_folder(folder)
+        context = api.build_context(settings, database)
+        security_map = {}
+        if api.bearer_verifier is not None:
+            security_map["bearer"] = bearer_handler(api.bearer_verifier(context))
+        app.add_api(
+            bundled.document,
+            base_path=api.base_path,
+            name=name,
+            resolver=ModuleResolver(api.package, bundled.sources, context),
+            validate_responses=True,
+            strict_validation=False,
+            validator_map=VALIDATOR_MAP,
+            security_map=security_map,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        )
+        responder.register(api.base_path, api.envelope, MethodIndex(bundled.document))
+
+    for error_type in (Exception, HTTPException, ProblemException):
+        app.add_error_handler(error_type, responder)
+    app.state = {"database": database, "settings": settings}  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,72 @@
+"""Who is calling, and what their role lets them do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from impl.errors import forbidden, unauthorized
+from impl.peerly.context import PeerlyContext
+from impl.peerly.models import RevokedToken, Role, User
+from impl.peerly.tokens import InvalidToken
+
+
+def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:
+    """Connexion's bearer check: the token's claims, or None (401) when it must be refused.
+
+    Besides the signature and time claims, the token must not be revoked and its user must
+    still exist and not be deleted.
+    """
+    try:
+        claims = ctx.tokens.verify(token)
+    except InvalidToken:
+        return None
+    with ctx.db.transaction() as session:
+        if session.get(RevokedToken, claims.jti) is not None:
+            return None
+        user = session.get(User, claims.user_id)
+        if user is None or user.is_deleted:
+            return None
+    return {
+        "sub": str(claims.user_id),
+        "user_id": claims.user_id,
+        "org_id": claims.org_id,
+        "jti": claims.jti,
+        "expires_at": claims.expires_at,
+    }
+
+
+def load_caller(session: Session, token_info: Mapping[str, Any]) -> User:
+    """The calling user as stored now (its role may have changed since the token was issued)."""
+    user = session.get(User, int(token_info["user_id"]))
+    if user is None or user.is_deleted:
+        raise unauthorized()
+    return user
+
+
+def require_role(user: User, minimum: Role) -> None:
+    """403 unless ``user`` holds ``minimum`` or a higher role."""
+    if user.role_id < minimum:
+        raise forbidden()
+
+
+def is_superadmin(user: User) -> bool:
+    return user.role_id == Role.SUPERADMIN
+
+
+def active_user_in_scope(session: Session, caller: User, user_id: int) -> User | None:
+    """An active user the caller may see: same organisation, or any for superadmins."""
+    user = session.get(User, user_id)
+    if user is None or user.is_deleted:
+        return None
+    if user.org_id != caller.org_id and not is_superadmin(caller):
+        return None
+    return user
+
+
+def active_users_query(org_id: int):  # type: ignore[no-untyped-def]
+    """A SELECT of the organisation's active users."""
+    return select(User).where(User.org_id == org_id, User.soft_delete_at.is_(None))

@@ -1,0 +1,34 @@
+"""Which methods a spec declares for a concrete request path (for the ``Allow`` header)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^/{}]+\})", template)
+    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+    return re.compile(f"^{pattern}/?$")
+
+
+class MethodIndex:
+    """Maps request paths (below the API's base path) to the methods the spec allows."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._routes = [
+            (_template_regex(path), sorted(m.upper() for m in item if m in HTTP_METHODS))
+            for path, item in document.get("paths", {}).items()
+        ]
+
+    def allowed(self, path: str) -> list[str]:
+        methods: set[str] = set()
+        for regex, declared in self._routes:
+            if regex.match(path):
+                methods.update(declared)
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods)

@@ -1,0 +1,118 @@
+"""Request validators that report every offending field, not only the first one."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+from connexion.json_schema import Draft4RequestValidator
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+    TextResponseBodyValidator,
+)
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from impl.errors import FieldErrors
+
+BODY_FIELD = "body"
+
+
+def _field_name(error: ValidationError) -> str:
+    path = [str(part) for part in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    return ".".join(part for part in path if part) or BODY_FIELD
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "required":
+        return "This field is required"
+    if error.validator == "additionalProperties":
+        return error.message
+    return error.message
+
+
+def collect_field_errors(errors: t.Iterable[ValidationError]) -> dict[str, str]:
+    """Map each failing field (dotted path) to the most relevant message about it."""
+    grouped: dict[str, list[ValidationError]] = {}
+    for error in errors:
+        grouped.setdefault(_field_name(error), []).append(error)
+    return {name: _message(best_match(group)) for name, group in sorted(grouped.items())}
+
+
+class FieldReportingJSONBodyValidator(JSONRequestBodyValidator):
+    """JSON body validation whose failure lists every invalid field."""
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+        raw = b"".join([message async for message in stream])
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(self._encoding))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FieldErrors({BODY_FIELD: f"Not valid JSON: {exc}"}) from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if body is None and not self._required:
+            return None
+        if body is None and not self._nullable:
+            raise FieldErrors({BODY_FIELD: "A JSON request body is required"})
+        validator = Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        fields = collect_field_errors(validator.iter_errors(body))
+        if fields:
+            raise FieldErrors(fields)
+        return body
+
+
+class FieldReportingParameterValidator(ParameterValidator):
+    """Parameter validation whose failure lists every invalid parameter."""
+
+    def validate_request(self, request: ConnexionRequest) -> None:
+        if self.strict_validation:
+            extra = self.validate_query_parameter_list(request, self.security_query_params)
+            if extra:
+                raise ExtraParameterProblem(param_type="query", extra_params=extra)
+        checks = (
+            ("query", self.validate_query_parameter),
+            ("path", self.validate_path_parameter),
+            ("header", self.validate_header_parameter),
+            ("cookie", self.validate_cookie_parameter),
+        )
+        fields: dict[str, str] = {}
+        for location, check in checks:
+            for param in self.parameters.get(location, []):
+                try:
+                    error = check(param, request)
+                except BadRequestProblem as exc:
+                    error = exc.detail
+                if error:
+                    fields[param["name"]] = str(error).split("\n", 1)[0]
+        if fields:
+            raise FieldErrors(fields, message="Invalid request parameters")
+
+
+VALIDATOR_MAP: dict[str, t.Any] = {
+    "parameter": FieldReportingParameterValidator,
+    "body": MediaTypeDict(
+        {
+            "*/*json": FieldReportingJSONBodyValidator,
+            "application/x-www-form-urlencoded": FormDataValidator,
+            "multipart/form-data": MultiPartFormDataValidator,
+        }
+    ),
+    "response": MediaTypeDict(
+        {
+            "*/*json": JSONResponseBodyValidator,
+            "text/plain": TextResponseBodyValidator,
+        }
+    ),
+}
