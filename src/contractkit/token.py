@@ -24,7 +24,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("api", choices=["peerly"], help="the API the token is for")
     parser.add_argument("--email", required=True, help="the user's e-mail address")
     parser.add_argument(
-        "--role", default="employee", choices=sorted(ROLES), help="the user's role (default employee)"
+        "--role",
+        default="employee",
+        choices=sorted(ROLES),
+        help="the user's role (default employee)",
     )
     parser.add_argument(
         "--org-name",

@@ -99,7 +99,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     is_development_secret = False
     if not secret:
         if environment == PRODUCTION:
-            raise ConfigurationError("PEERLY_JWT_SECRET must be set when CONTRACTKIT_ENV=production")
+            raise ConfigurationError(
+                "PEERLY_JWT_SECRET must be set when CONTRACTKIT_ENV=production"
+            )
         secret = _development_secret(data_dir, "peerly-jwt")
         is_development_secret = True
     elif len(secret) < 32:

@@ -15,20 +15,32 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}/?$")
 
 
+def _literal_segments(template: str) -> int:
+    return sum(1 for segment in template.split("/") if segment and "{" not in segment)
+
+
 class MethodIndex:
     """Maps request paths (below the API's base path) to the methods the spec allows."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._routes = [
-            (_template_regex(path), sorted(m.upper() for m in item if m in HTTP_METHODS))
+            (
+                _literal_segments(path),
+                _template_regex(path),
+                {m.upper() for m in item if m in HTTP_METHODS},
+            )
             for path, item in document.get("paths", {}).items()
         ]
 
     def allowed(self, path: str) -> list[str]:
-        methods: set[str] = set()
-        for regex, declared in self._routes:
-            if regex.match(path):
-                methods.update(declared)
+        """Methods of the most specific matching path (static segments beat templates)."""
+        matches = [
+            (literal, methods) for literal, regex, methods in self._routes if regex.match(path)
+        ]
+        if not matches:
+            return []
+        best = max(literal for literal, _ in matches)
+        methods = set().union(*(declared for literal, declared in matches if literal == best))
         if "GET" in methods:
             methods.add("HEAD")
         return sorted(methods)

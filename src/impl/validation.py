@@ -66,7 +66,9 @@ class FieldReportingJSONBodyValidator(JSONRequestBodyValidator):
             return None
         if body is None and not self._nullable:
             raise FieldErrors({BODY_FIELD: "A JSON request body is required"})
-        validator = Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        validator = Draft4RequestValidator(
+            self._schema, format_checker=Draft4Validator.FORMAT_CHECKER
+        )
         fields = collect_field_errors(validator.iter_errors(body))
         if fields:
             raise FieldErrors(fields)

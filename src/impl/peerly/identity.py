@@ -64,7 +64,11 @@ class GoogleTokenVerifier:
         if not _verified(info.get("email_verified")):
             raise IdentityRejected("the e-mail address is not verified")
         expires_in = info.get("expires_in")
-        if expires_in is not None and str(expires_in).lstrip("-").isdigit() and int(expires_in) <= 0:
+        if (
+            expires_in is not None
+            and str(expires_in).lstrip("-").isdigit()
+            and int(expires_in) <= 0
+        ):
             raise IdentityRejected("the access token has expired")
         return GoogleIdentity(
             email=email.strip().lower(),

@@ -122,7 +122,9 @@ def report_recognition(
         caller = load_caller(session, token_info)
         item = _visible_recognition(session, caller.org_id, recognition_id)
         already = session.scalar(
-            select(Report.id).where(Report.recognition_id == item.id, Report.reported_by == caller.id)
+            select(Report.id).where(
+                Report.recognition_id == item.id, Report.reported_by == caller.id
+            )
         )
         if already is not None:
             raise conflict("You already reported this recognition")

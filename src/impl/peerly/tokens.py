@@ -1,4 +1,4 @@
-"""Peerly JWTs: issuing, verifying (signature, expiry, not-before, issuer, audience) and revoking."""
+"""Peerly JWTs: issuing and verifying (signature, expiry, not-before, issuer, audience)."""
 
 from __future__ import annotations
 

@@ -46,7 +46,12 @@ def list_users(
                 or_(
                     *(
                         func.lower(column).like(pattern, escape="\\")
-                        for column in (User.first_name, User.last_name, User.display_name, User.email)
+                        for column in (
+                            User.first_name,
+                            User.last_name,
+                            User.display_name,
+                            User.email,
+                        )
                     )
                 )
             )

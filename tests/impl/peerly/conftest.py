@@ -25,7 +25,9 @@ def idp() -> Iterator[FakeIdentityProvider]:
 
 @pytest.fixture
 def settings(base_env: dict[str, str], idp: FakeIdentityProvider) -> Settings:
-    return load_settings({**base_env, "PEERLY_GOOGLE_TOKENINFO_URL": idp.url, "PEERLY_HI5_QUOTA": "3"})
+    return load_settings(
+        {**base_env, "PEERLY_GOOGLE_TOKENINFO_URL": idp.url, "PEERLY_HI5_QUOTA": "3"}
+    )
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ class FakeIdentityProvider:
                 token = query.get("access_token", [""])[0]
                 provider.requests.append(token)
                 info = provider.tokens.get(token)
-                status, body = (200, info) if info is not None else (400, {"error": "invalid_token"})
+                status, body = (
+                    (200, info) if info is not None else (400, {"error": "invalid_token"})
+                )
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

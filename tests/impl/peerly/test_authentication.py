@@ -16,17 +16,27 @@ async def test_login_creates_user_on_first_sign_in_and_issues_seed_claims(client
     claims = jwt.decode(token, TEST_SECRET, algorithms=["HS256"], audience="peerly.com")
     assert set(claims) == {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", NAMESPACE}
     assert claims["iss"] == "node.peerly.com"
-    assert claims[NAMESPACE] == {"roleId": 1, "orgId": claims[NAMESPACE]["orgId"], "orgName": "Example Corp"}
+    assert claims[NAMESPACE] == {
+        "roleId": 1,
+        "orgId": claims[NAMESPACE]["orgId"],
+        "orgName": "Example Corp",
+    }
     assert claims["exp"] > claims["iat"] >= claims["nbf"] - 1
 
     me = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     body = me.json()["data"]
-    assert (body["email"], body["first_name"], body["last_name"]) == ("asha.rao@example.com", "Asha", "Rao")
+    assert (body["email"], body["first_name"], body["last_name"]) == (
+        "asha.rao@example.com",
+        "Asha",
+        "Rao",
+    )
     assert str(body["id"]) == claims["sub"]
 
     again = await client.post("/oauth/google", json={"access_token": "google-ok"})
-    second = jwt.decode(again.json()["data"]["token"], TEST_SECRET, algorithms=["HS256"], audience="peerly.com")
+    second = jwt.decode(
+        again.json()["data"]["token"], TEST_SECRET, algorithms=["HS256"], audience="peerly.com"
+    )
     assert second["sub"] == claims["sub"], "the second sign-in reuses the same user"
 
 
@@ -36,7 +46,9 @@ async def test_login_refuses_unknown_domains_unverified_mail_and_bad_tokens(clie
     for access_token in ("stranger", "unverified", "never-issued"):
         response = await client.post("/oauth/google", json={"access_token": access_token})
         assert response.status_code == 401, access_token
-        assert response.json() == {"error": {"code": "invalid_token", "message": "unauthorized user"}}
+        assert response.json() == {
+            "error": {"code": "invalid_token", "message": "unauthorized user"}
+        }
 
 
 async def test_login_validates_its_payload_with_field_messages(client) -> None:
@@ -52,7 +64,9 @@ async def test_unreachable_identity_provider_answers_503(settings, database, bas
     from impl.app import create_app
     from impl.config import load_settings
 
-    offline = load_settings({**base_env, "PEERLY_GOOGLE_TOKENINFO_URL": "http://127.0.0.1:9/tokeninfo"})
+    offline = load_settings(
+        {**base_env, "PEERLY_GOOGLE_TOKENINFO_URL": "http://127.0.0.1:9/tokeninfo"}
+    )
     app = create_app(["peerly"], settings=offline, database=database)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         response = await c.post("/peerly/oauth/google", json={"access_token": "x"})
@@ -74,11 +88,21 @@ async def test_logout_revokes_the_token_but_not_others(client, person) -> None:
 async def test_missing_forged_and_expired_tokens_are_refused(client, employee, settings) -> None:
     assert (await client.get("/users/me")).status_code == 401
     forged = jwt.encode({"sub": str(employee.id)}, "x" * 40, algorithm="HS256")
-    assert (await client.get("/users/me", headers={"Authorization": f"Bearer {forged}"})).status_code == 401
-    claims = jwt.decode(employee.token, settings.peerly.jwt_secret, algorithms=["HS256"], audience="peerly.com")
-    expired = jwt.encode({**claims, "exp": claims["iat"] - 10}, settings.peerly.jwt_secret, algorithm="HS256")
-    assert (await client.get("/users/me", headers={"Authorization": f"Bearer {expired}"})).status_code == 401
-    other_audience = jwt.encode({**claims, "aud": "evil.example"}, settings.peerly.jwt_secret, algorithm="HS256")
+    assert (
+        await client.get("/users/me", headers={"Authorization": f"Bearer {forged}"})
+    ).status_code == 401
+    claims = jwt.decode(
+        employee.token, settings.peerly.jwt_secret, algorithms=["HS256"], audience="peerly.com"
+    )
+    expired = jwt.encode(
+        {**claims, "exp": claims["iat"] - 10}, settings.peerly.jwt_secret, algorithm="HS256"
+    )
+    assert (
+        await client.get("/users/me", headers={"Authorization": f"Bearer {expired}"})
+    ).status_code == 401
+    other_audience = jwt.encode(
+        {**claims, "aud": "evil.example"}, settings.peerly.jwt_secret, algorithm="HS256"
+    )
     response = await client.get("/users/me", headers={"Authorization": f"Bearer {other_audience}"})
     assert response.status_code == 401
     assert "fields" not in response.json()["error"]

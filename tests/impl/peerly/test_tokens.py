@@ -49,7 +49,11 @@ def test_missing_claims_wrong_key_and_alg_none_are_refused(service, settings) ->
     without_jti = {k: v for k, v in claims.items() if k != "jti"}
     for token in (
         jwt.encode(without_jti, settings.peerly.jwt_secret, algorithm="HS256"),
-        jwt.encode({k: v for k, v in claims.items() if k != NAMESPACE}, settings.peerly.jwt_secret, algorithm="HS256"),
+        jwt.encode(
+            {k: v for k, v in claims.items() if k != NAMESPACE},
+            settings.peerly.jwt_secret,
+            algorithm="HS256",
+        ),
         jwt.encode(claims, "another-secret-of-sufficient-length-123456", algorithm="HS256"),
         jwt.encode(claims, None, algorithm="none"),
         "not.a.jwt",
