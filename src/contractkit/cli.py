@@ -1,97 +1,89 @@
-"""The ``contractkit`` command: one verb per job."""
+"""The ``contractkit`` command: one verb per job.
+
+Only the module of the verb being run is imported, so ``contractkit token`` does not pay for
+the mock server or the contract-test runner.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from contractkit import __version__
 
-DESCRIPTION = """\
-contractkit: OpenAPI documents drive everything.
 
-  serve   run the spec-routed reference implementation of our APIs
-  mock    serve a mock of any OpenAPI document
-  test    run contract tests of any server (or our implementation) against its spec
-  lint    validate OpenAPI documents and check contractkit's own rules
-  token   print a development credential for one of our APIs
-"""
+class Verb(NamedTuple):
+    module: str
+    summary: str
 
 
-def _serve_parser(sub: argparse._SubParsersAction) -> None:
-    from contractkit import serve
+VERBS: dict[str, Verb] = {
+    "serve": Verb("contractkit.serve", "run the spec-routed reference implementation"),
+    "mock": Verb("mocks.cli", "serve a mock of any OpenAPI document"),
+    "test": Verb("contract_tests.cli", "contract-test any server (or ours) against its spec"),
+    "lint": Verb("contractkit.lint", "validate OpenAPI documents and check our own rules"),
+    "token": Verb("contractkit.token", "print a development credential for one of our APIs"),
+}
 
-    parser = sub.add_parser(
-        "serve",
-        help="run the reference implementation",
-        description=serve.DESCRIPTION,
-        epilog=serve.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    serve.configure_parser(parser)
-    parser.set_defaults(handler=serve.run)
-
-
-def _token_parser(sub: argparse._SubParsersAction) -> None:
-    from contractkit import token
-
-    parser = sub.add_parser(
-        "token",
-        help="print a development credential",
-        description=token.DESCRIPTION,
-        epilog=token.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    token.configure_parser(parser)
-    parser.set_defaults(handler=token.run)
+DESCRIPTION = "contractkit: OpenAPI documents drive everything.\n\n" + "\n".join(
+    f"  {name:<6}  {verb.summary}" for name, verb in VERBS.items()
+)
+EPILOG = "Run 'contractkit VERB --help' for a verb's options and examples."
 
 
-def _verb_parser(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:
-    import importlib
-
-    verb = importlib.import_module(module)
-    parser = sub.add_parser(
-        name,
-        help=help_text,
-        description=(verb.__doc__ or help_text).strip(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    verb.configure_parser(parser)
-    parser.set_defaults(handler=verb.run)
+def _selected_verb(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in VERBS else None
+    return None
 
 
-def _test_handler(args: argparse.Namespace) -> int:
+def _run_test(args: argparse.Namespace) -> int:
     from contract_tests import cli as test_cli
     from contractkit.serve import load_app_for_tests
 
     return test_cli.run(args, app_loader=load_app_for_tests)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contractkit",
         description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"contractkit {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    _serve_parser(sub)
-    _verb_parser(sub, "mock", "mocks.cli", "serve a mock of any OpenAPI document")
-    _verb_parser(sub, "test", "contract_tests.cli", "contract-test a server against its spec")
-    sub.choices["test"].set_defaults(handler=_test_handler)
-    _verb_parser(sub, "lint", "contractkit.lint", "validate OpenAPI documents")
-    _token_parser(sub)
+    selected = _selected_verb(argv)
+    for name, verb in VERBS.items():
+        if name != selected:
+            sub.add_parser(name, help=verb.summary, add_help=False)
+            continue
+        module = importlib.import_module(verb.module)
+        verb_parser = sub.add_parser(
+            name,
+            help=verb.summary,
+            description=getattr(module, "DESCRIPTION", None) or (module.__doc__ or verb.summary),
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.configure_parser(verb_parser)
+        verb_parser.set_defaults(handler=_run_test if name == "test" else module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
+    handler = getattr(args, "handler", None)
+    if handler is None:
         parser.print_help()
         return 2
-    return int(args.handler(args) or 0)
+    return int(handler(args) or 0)
 
 
 if __name__ == "__main__":
