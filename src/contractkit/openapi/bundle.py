@@ -60,6 +60,8 @@ def bundle(
 ) -> Bundle:
     """Merge module documents of one API into one document without external refs.
 
+    A folder among ``paths`` stands for its module documents (see :func:`discover`).
+
     Raises :class:`SpecError` for unreadable documents, unresolvable refs and
     conflicts (the same operation or operationId twice, different servers,
     different security schemes of one name). With ``strict=False`` conflicts
@@ -67,7 +69,7 @@ def bundle(
     """
     if not paths:
         raise SpecError("nothing to bundle: no documents given")
-    return _Bundler([Path(p) for p in paths], strict).run(title, description)
+    return _Bundler(discover(paths), strict).run(title, description)
 
 
 class _Bundler:
@@ -85,6 +87,8 @@ class _Bundler:
         self.operation_ids: dict[str, tuple[str, str]] = {}
         self.operation_id_files: dict[str, Path] = {}
         self.pushed_down: set[str] = set()
+        self.webhooks: dict[str, Any] = {}
+        self.webhook_files: dict[str, Path] = {}
         self.conflicts: list[SpecError] = []
         inherited = _INHERITED_KEYS_V2 if self.swagger2 else _INHERITED_KEYS_V3
         self.per_operation = [key for key in inherited if not self._all_equal(key)]
@@ -122,10 +126,13 @@ class _Bundler:
         for file, document in zip(self.files, self.documents, strict=True):
             self._add_own_components(file, document)
             self._add_paths(file, document)
+            self._add_webhooks(file, document)
         security_schemes = self._security_schemes()
         self.rewriter.finish()
         result = self._top_level(title, description)
         result["paths"] = self.paths
+        if self.webhooks:
+            result["webhooks"] = self.webhooks
         self._attach_components(result, security_schemes)
         return Bundle(
             document=result,
@@ -167,6 +174,21 @@ class _Bundler:
                 if isinstance(item.get(method), dict):
                     self._inherit(item[method], document)
             self._merge_path_item(template, item, file)
+
+    def _add_webhooks(self, file: Path, document: dict[str, Any]) -> None:
+        """OpenAPI 3.1 webhooks: merged by name like operations."""
+        webhooks = document.get("webhooks")
+        if not isinstance(webhooks, dict):
+            return
+        for name, item in webhooks.items():
+            if name in self.webhooks:
+                message = (
+                    f"webhook {name!r} is defined in both {self.webhook_files[name]} and {file}"
+                )
+                self._conflict(message, file, "duplicate-webhook")
+                continue
+            self.webhooks[name] = self.rewriter.rewrite(item, file.resolve())
+            self.webhook_files[name] = file
 
     def _inherit(self, operation: dict[str, Any], document: dict[str, Any]) -> None:
         for key in self.per_operation:
@@ -269,9 +291,9 @@ class _Bundler:
         tags = self._tags()
         if tags:
             result["tags"] = tags
-        for key in ("externalDocs",):
-            if key in first:
-                result[key] = copy_json(first[key])
+        for key, value in first.items():
+            if key in ("externalDocs", "jsonSchemaDialect") or key.startswith("x-"):
+                result[key] = copy_json(value)
         return result
 
     def _agreed(self, result: dict[str, Any], key: str) -> None:

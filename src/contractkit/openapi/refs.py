@@ -11,6 +11,7 @@ between components collapse onto their final target.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -96,16 +97,20 @@ class RefRewriter:
         self.origins: dict[Pointer, Location] = {}
         self.referenced_files: list[Path] = []
         self._names: dict[Location, Pointer] = {}
-        self._pending: list[tuple[Location, Pointer]] = []
+        self._pending: deque[tuple[Location, Pointer]] = deque()
         self._inlining: set[Location] = set()
         self._promoted: dict[Location, Pointer] = {}
         self._canonical: dict[Location, Any] = {}
+        self._documents: dict[Path, dict[str, Any]] = {}
+        self._locations: dict[tuple[str, Path], Location] = {}
 
     # -- documents -----------------------------------------------------------------
 
     def node(self, location: Location) -> Any:
         """The raw (shared, read-only) node at ``location``."""
-        document = load_file(location.file)
+        document = self._documents.get(location.file)
+        if document is None:
+            document = self._documents[location.file] = load_file(location.file)
         try:
             return resolve_pointer(document, location.pointer)
         except KeyError as exc:
@@ -116,7 +121,16 @@ class RefRewriter:
 
     def target(self, ref: str, base: Path) -> Location:
         """Where ``ref`` (written in ``base``) leads, after collapsing aliases."""
-        location = split_ref(ref, base)
+        try:
+            return self._follow(ref, base)
+        except SpecError as exc:
+            if "(from $ref " in exc.message:
+                raise
+            message = f"{exc.message} (from $ref {ref!r} in {base})"
+            raise SpecError(message, file=exc.file, line=exc.line) from exc
+
+    def _follow(self, ref: str, base: Path) -> Location:
+        location = self._split(ref, base)
         if location.file != base and location.file not in self.referenced_files:
             self.referenced_files.append(location.file)
         seen = {location}
@@ -126,13 +140,20 @@ class RefRewriter:
                 isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str)
             ):
                 return location
-            following = split_ref(node["$ref"], location.file)
+            following = self._split(node["$ref"], location.file)
             if self.component_section(location) and not self.component_section(following):
                 return location
             if following in seen:
                 raise SpecError(f"circular $ref alias at {location.fragment()}", file=location.file)
             seen.add(following)
             location = following
+
+    def _split(self, ref: str, base: Path) -> Location:
+        key = (ref, base)
+        location = self._locations.get(key)
+        if location is None:
+            location = self._locations[key] = split_ref(ref, base)
+        return location
 
     def component_section(self, location: Location) -> Pointer | None:
         """The bundle section (e.g. ``("components", "schemas")``) of a component target."""
@@ -161,7 +182,7 @@ class RefRewriter:
     def finish(self) -> None:
         """Copy the content of every component that refs reached."""
         while self._pending:
-            location, pointer = self._pending.pop(0)
+            location, pointer = self._pending.popleft()
             content = self.rewrite(self.node(location), location.file)
             self.components[pointer[:-1]][pointer[-1]] = content
 
@@ -198,7 +219,7 @@ class RefRewriter:
         return pointer
 
     def _promote(self, location: Location) -> Pointer:
-        """Make a non-component target a schema component (discriminator mappings)."""
+        """Make a non-component target a schema component (a discriminator mapping needs a name)."""
         if location in self._promoted:
             return self._promoted[location]
         pointer = self._promote_marker(location)
