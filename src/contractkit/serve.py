@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def load_app_for_tests(name: str) -> tuple[Any, str]:
     """The in-process app for ``contractkit test --app NAME`` and the API's base path."""
+    from impl.apis import definition
     from impl.app import create_app
 
-    return create_app([name]), f"/{name}"
+    return create_app([name]), definition(name).base_path

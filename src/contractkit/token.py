@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import importlib
 
-DESCRIPTION = "Print a signed development token for one of the reference APIs."
+DESCRIPTION = "Print a development credential for one of the reference APIs."
 EPILOG = """\
-The token is signed with the same secret the server uses (PEERLY_JWT_SECRET, or the
-development secret kept in CONTRACTKIT_DATA_DIR) and names a real user, created in the
-database if needed. Disabled when CONTRACTKIT_ENV=production.
+Each API takes its own options: run 'contractkit token <api> --help'. Credentials are signed
+or stored with the same secrets and database the server uses, and name real users or tenants,
+created when needed. Disabled when CONTRACTKIT_ENV=production.
 
 Examples:
   contractkit token peerly --email admin@example.com --role admin
@@ -17,47 +17,17 @@ Examples:
        http://127.0.0.1:8000/peerly/users/me
 """
 
-ROLES = {"employee": 1, "admin": 2, "superadmin": 3}
-
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("api", choices=["peerly"], help="the API the token is for")
-    parser.add_argument("--email", required=True, help="the user's e-mail address")
+    from impl.apis import api_names
+
+    parser.add_argument("api", choices=api_names(), help="the API the credential is for")
     parser.add_argument(
-        "--role",
-        default="employee",
-        choices=sorted(ROLES),
-        help="the user's role (default employee)",
-    )
-    parser.add_argument(
-        "--org-name",
-        help="name of the organisation to create when the e-mail's domain has none "
-        "(default: the domain itself)",
+        "options", nargs=argparse.REMAINDER, help="the API's own options (see <api> --help)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from impl.config import ConfigurationError, load_settings
-    from impl.db import Database, migrate
-    from impl.peerly.devtokens import DevelopmentTokensDisabled, issue_development_token
-    from impl.peerly.directory import DeletedUser
-    from impl.peerly.models import Role
-
-    if "@" not in args.email:
-        print("contractkit token: --email must be an e-mail address", file=sys.stderr)
-        return 2
-    try:
-        settings = load_settings()
-        db = Database(settings.database_url)
-        migrate(db.engine)
-        issued = issue_development_token(
-            settings, db, email=args.email, role=Role(ROLES[args.role]), org_name=args.org_name
-        )
-    except (ConfigurationError, DevelopmentTokensDisabled, DeletedUser) as exc:
-        message = f"user {exc} is deleted" if isinstance(exc, DeletedUser) else str(exc)
-        print(f"contractkit token: {message}", file=sys.stderr)
-        return 2
-    if issued.created_organisation:
-        print(f"created organisation for {args.email.rsplit('@', 1)[1]}", file=sys.stderr)
-    print(issued.token)
-    return 0
+    """Hand the options to ``impl.<api>.devtokens.main``."""
+    devtokens = importlib.import_module(f"impl.{args.api}.devtokens")
+    return int(devtokens.main(args.options, prog=f"contractkit token {args.api}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,45 +11,41 @@ from impl.config import Settings
 from impl.db import Database
 from impl.errors import EnvelopeRenderer
 
+API_PACKAGES = ("peerly",)
+"""Packages under ``impl`` that each serve one API; each exposes ``DEFINITION``."""
+
 
 @dataclass(frozen=True)
 class ApiDefinition:
-    """How to serve one API: its spec folder, handler package and services."""
+    """How to serve one API.
+
+    ``build_context`` makes the services handed to every handler as its first argument;
+    ``security_map`` turns them into Connexion security handler classes by scheme type
+    (see ``impl.security``); ``base_path`` defaults to ``/<name>``.
+    """
 
     name: str
-    package: str
     envelope: EnvelopeRenderer
     build_context: Callable[[Settings, Database], Any]
-    bearer_verifier: Callable[[Any], Callable[[str], dict | None]] | None = None
+    security_map: Callable[[Any], dict[str, type]] | None = None
+    mount: str | None = None
+
+    @property
+    def package(self) -> str:
+        return f"impl.{self.name}"
 
     @property
     def base_path(self) -> str:
-        return f"/{self.name}"
-
-
-def _peerly() -> ApiDefinition:
-    from impl import peerly
-
-    return ApiDefinition(
-        name="peerly",
-        package="impl.peerly",
-        envelope=peerly.envelope,
-        build_context=peerly.build_context,
-        bearer_verifier=peerly.bearer_verifier,
-    )
-
-
-_DEFINITIONS: dict[str, Callable[[], ApiDefinition]] = {"peerly": _peerly}
+        return self.mount or f"/{self.name}"
 
 
 def api_names() -> list[str]:
     """Names accepted by ``contractkit serve``."""
-    return sorted(_DEFINITIONS)
+    return sorted(API_PACKAGES)
 
 
 def definition(name: str) -> ApiDefinition:
-    try:
-        return _DEFINITIONS[name]()
-    except KeyError:
+    if name not in API_PACKAGES:
         known = ", ".join(api_names())
-        raise KeyError(f"unknown API {name!r}; known APIs: {known}") from None
+        raise KeyError(f"unknown API {name!r}; known APIs: {known}")
+    return importlib.import_module(f"impl.{name}").DEFINITION

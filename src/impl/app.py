@@ -18,7 +18,6 @@ from impl.db import Database, migrate
 from impl.errors import ErrorResponder
 from impl.resolver import ModuleResolver
 from impl.routes import MethodIndex
-from impl.security import bearer_handler
 from impl.validation import VALIDATOR_MAP
 
 
@@ -43,9 +42,7 @@ def create_app(
         folder = (specs_root / name) if specs_root else api_specs_dir(name)
         bundled = bundle_folder(folder)
         context = api.build_context(settings, database)
-        security_map = {}
-        if api.bearer_verifier is not None:
-            security_map["bearer"] = bearer_handler(api.bearer_verifier(context))
+        security_map = api.security_map(context) if api.security_map else {}
         app.add_api(
             bundled.document,
             base_path=api.base_path,

@@ -59,8 +59,12 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision``."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema up to ``revision`` (by default every API's newest migration).
+
+    Each API keeps its own branch of migrations (``branch_labels = ("<api>",)``), so APIs
+    evolve their tables independently.
+    """
     command.upgrade(alembic_config(engine), revision)
 
 

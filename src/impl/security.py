@@ -1,17 +1,43 @@
-"""Connexion security handlers bound to an API's own token check."""
+"""Connexion security handlers bound to an API's own credential checks.
+
+Connexion normally finds check functions through ``x-*InfoFunc`` extensions in the spec; ours
+keep specs free of Python names, so each API binds its checks here instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from connexion.security import BearerSecurityHandler
+from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
+
+Check = Callable[..., dict | None]
 
 
-def bearer_handler(verify: Callable[[str], dict | None]) -> type[BearerSecurityHandler]:
-    """A bearer handler class that checks tokens with ``verify`` instead of a spec extension."""
+def bearer_handler(verify: Check) -> type[BearerSecurityHandler]:
+    """Bearer tokens checked by ``verify(token) -> claims | None``."""
 
     class BoundBearerSecurityHandler(BearerSecurityHandler):
-        def _resolve_func(self, security_scheme: dict) -> Callable[[str], dict | None]:
+        def _resolve_func(self, security_scheme: dict) -> Check:
             return verify
 
     return BoundBearerSecurityHandler
+
+
+def api_key_handler(verify: Check) -> type[ApiKeySecurityHandler]:
+    """API keys (header, query or cookie) checked by ``verify(key) -> info | None``."""
+
+    class BoundApiKeySecurityHandler(ApiKeySecurityHandler):
+        def _resolve_func(self, security_scheme: dict) -> Check:
+            return verify
+
+    return BoundApiKeySecurityHandler
+
+
+def basic_handler(verify: Check) -> type[BasicSecurityHandler]:
+    """HTTP basic credentials checked by ``verify(username, password) -> info | None``."""
+
+    class BoundBasicSecurityHandler(BasicSecurityHandler):
+        def _resolve_func(self, security_scheme: dict) -> Check:
+            return verify
+
+    return BoundBasicSecurityHandler

@@ -8,6 +8,7 @@ import sys
 import jwt
 
 from impl.config import load_settings
+from impl.peerly.settings import load_peerly_settings
 
 SECRET = "a-development-secret-long-enough-for-hs256-0123"
 
@@ -45,7 +46,7 @@ def test_token_uses_the_generated_development_secret_by_default(tmp_path) -> Non
     env = {"PATH": "/usr/bin:/bin", "CONTRACTKIT_DATA_DIR": str(tmp_path)}
     result = run_cli("token", "peerly", "--email", "dev@example.com", env=env)
     assert result.returncode == 0, result.stderr
-    secret = load_settings(env).peerly.jwt_secret
+    secret = load_peerly_settings(load_settings(env)).jwt_secret
     assert jwt.decode(result.stdout.strip(), secret, algorithms=["HS256"], audience="peerly.com")
     assert (tmp_path / "secrets" / "peerly-jwt").stat().st_mode & 0o077 == 0
 

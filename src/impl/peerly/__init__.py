@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from impl.apis import ApiDefinition
 from impl.config import Settings
 from impl.db import Database
 from impl.errors import ApiError
 from impl.peerly.access import verify_bearer
 from impl.peerly.context import PeerlyContext
 from impl.peerly.directory import ensure_organisations
+from impl.peerly.settings import load_peerly_settings
+from impl.security import bearer_handler
 
 
 def envelope(error: ApiError) -> dict:
@@ -20,16 +23,18 @@ def envelope(error: ApiError) -> dict:
 
 def build_context(settings: Settings, db: Database) -> PeerlyContext:
     """The services handed to every Peerly handler; configured organisations are created."""
-    ctx = PeerlyContext.build(settings.peerly, db)
+    peerly_settings = load_peerly_settings(settings)
+    ctx = PeerlyContext.build(peerly_settings, db)
     with db.transaction() as session:
-        ensure_organisations(session, settings.peerly.organisations)
+        ensure_organisations(session, peerly_settings.organisations)
     return ctx
 
 
-def bearer_verifier(ctx: PeerlyContext):  # type: ignore[no-untyped-def]
-    """The function Connexion calls with each bearer token."""
+def security_map(ctx: PeerlyContext) -> dict[str, type]:
+    """Bearer tokens are Peerly JWTs, checked by :func:`verify_bearer`."""
+    return {"bearer": bearer_handler(lambda token: verify_bearer(ctx, token))}
 
-    def verify(token: str) -> dict | None:
-        return verify_bearer(ctx, token)
 
-    return verify
+DEFINITION = ApiDefinition(
+    name="peerly", envelope=envelope, build_context=build_context, security_map=security_map
+)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.config import PeerlySettings
 from impl.db import Database
 from impl.peerly.identity import GoogleTokenVerifier
+from impl.peerly.settings import PeerlySettings
 from impl.peerly.tokens import TokenService
 
 

@@ -8,6 +8,7 @@ from impl.config import Settings
 from impl.db import Database
 from impl.peerly.directory import email_domain, ensure_organisations, provision_user
 from impl.peerly.models import Organisation, Role
+from impl.peerly.settings import load_peerly_settings
 from impl.peerly.tokens import TokenService
 
 
@@ -27,7 +28,8 @@ def issue_development_token(
     settings: Settings, db: Database, *, email: str, role: Role, org_name: str | None = None
 ) -> DevelopmentToken:
     """Sign a token for ``email`` with ``role``, creating the user (and organisation) if needed."""
-    if not settings.peerly.jwt_secret_is_development:
+    peerly = load_peerly_settings(settings)
+    if not peerly.jwt_secret_is_development:
         raise DevelopmentTokensDisabled(
             "development tokens are disabled: CONTRACTKIT_ENV=production has no development secret"
         )
@@ -38,13 +40,63 @@ def issue_development_token(
         if org is None:
             ensure_organisations(session, {domain: org_name or domain})
             created = True
-        user = provision_user(session, email, hi5_quota=settings.peerly.hi5_quota, role=role)
+        user = provision_user(session, email, hi5_quota=peerly.hi5_quota, role=role)
         user.role_id = int(role)
         session.flush()
-        token = TokenService(settings.peerly).issue(
+        token = TokenService(peerly).issue(
             user_id=user.id,
             role_id=user.role_id,
             org_id=user.org_id,
             org_name=user.organisation.name,
         )
         return DevelopmentToken(token, user.id, user.org_id, created)
+
+
+ROLES = {"employee": Role.EMPLOYEE, "admin": Role.ADMIN, "superadmin": Role.SUPERADMIN}
+
+
+def main(argv: list[str], prog: str = "contractkit token peerly") -> int:
+    """``contractkit token peerly``: print a Peerly JWT for a real user."""
+    import argparse
+    import sys
+
+    from impl.config import ConfigurationError, load_settings
+    from impl.db import migrate
+    from impl.peerly.directory import DeletedUser
+
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Print a Peerly JWT for a user, created when needed."
+    )
+    parser.add_argument("--email", required=True, help="the user's e-mail address")
+    parser.add_argument(
+        "--role",
+        default="employee",
+        choices=sorted(ROLES),
+        help="the user's role (default employee)",
+    )
+    parser.add_argument(
+        "--org-name",
+        help="name of the organisation to create when the e-mail's domain has none "
+        "(default: the domain itself)",
+    )
+    args = parser.parse_args(argv)
+    if "@" not in args.email:
+        print(f"{prog}: --email must be an e-mail address", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+        db = Database(settings.database_url)
+        migrate(db.engine)
+        issued = issue_development_token(
+            settings, db, email=args.email, role=ROLES[args.role], org_name=args.org_name
+        )
+    except (ConfigurationError, DevelopmentTokensDisabled) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    except DeletedUser as exc:
+        print(f"{prog}: user {exc} is deleted", file=sys.stderr)
+        return 2
+    if issued.created_organisation:
+        print(f"created organisation for {args.email.rsplit('@', 1)[1]}", file=sys.stderr)
+    print(issued.token)
+    return 0

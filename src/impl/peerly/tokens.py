@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import jwt
 
-from impl.config import PeerlySettings
+from impl.peerly.settings import PeerlySettings
 from impl.timeutil import utcnow
 
 ALGORITHM = "HS256"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 
+from impl.peerly.settings import load_peerly_settings
 from impl.peerly.tokens import NAMESPACE
 from tests.impl.conftest import TEST_SECRET
 
@@ -86,22 +87,30 @@ async def test_logout_revokes_the_token_but_not_others(client, person) -> None:
 
 
 async def test_missing_forged_and_expired_tokens_are_refused(client, employee, settings) -> None:
+    secret = load_peerly_settings(settings).jwt_secret
     assert (await client.get("/users/me")).status_code == 401
     forged = jwt.encode({"sub": str(employee.id)}, "x" * 40, algorithm="HS256")
     assert (
         await client.get("/users/me", headers={"Authorization": f"Bearer {forged}"})
     ).status_code == 401
     claims = jwt.decode(
-        employee.token, settings.peerly.jwt_secret, algorithms=["HS256"], audience="peerly.com"
+        employee.token,
+        secret,
+        algorithms=["HS256"],
+        audience="peerly.com",
     )
     expired = jwt.encode(
-        {**claims, "exp": claims["iat"] - 10}, settings.peerly.jwt_secret, algorithm="HS256"
+        {**claims, "exp": claims["iat"] - 10},
+        secret,
+        algorithm="HS256",
     )
     assert (
         await client.get("/users/me", headers={"Authorization": f"Bearer {expired}"})
     ).status_code == 401
     other_audience = jwt.encode(
-        {**claims, "aud": "evil.example"}, settings.peerly.jwt_secret, algorithm="HS256"
+        {**claims, "aud": "evil.example"},
+        secret,
+        algorithm="HS256",
     )
     response = await client.get("/users/me", headers={"Authorization": f"Bearer {other_audience}"})
     assert response.status_code == 401

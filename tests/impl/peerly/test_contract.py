@@ -4,30 +4,44 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import run_contract
+from contract_tests import LoginFlow, run_contract
 from impl.peerly.models import Role
 
 pytestmark = pytest.mark.slow
 
 
 def describe(result) -> str:  # type: ignore[no-untyped-def]
-    lines = [f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings]
+    lines = [
+        f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings
+    ]
     lines += [f"error {e.title}: {e.message}" for e in result.errors]
     return "\n".join(lines)
 
 
-def test_peerly_implementation_honours_its_contract(app, person, specs_root) -> None:
-    admin = person("admin@example.com", Role.ADMIN)
+def test_peerly_implementation_honours_its_contract(app, person, idp, specs_root) -> None:
+    """Logged in the way clients are (Google token exchange), again after each logout."""
+    person("admin@example.com", Role.ADMIN)
     for email in ("ann@example.com", "ben@example.com", "cat@example.com"):
         person(email)
+    idp.grant("contract-run", "admin@example.com")
+    login = LoginFlow(
+        path="/oauth/google", json_body={"access_token": "contract-run"}, token="/data/token"
+    )
     result = run_contract(
         specs_root / "peerly",
         app=app,
         app_base_path="/peerly",
-        headers=admin.headers,
+        login=login,
         seed=20261123,
         max_examples=15,
     )
     assert result.ok, describe(result)
-    exercised = {c.operation for c in result.coverage if c.observed}
-    assert len(exercised) == 17, sorted(exercised)
+    observed = {c.operation: c.observed for c in result.coverage}
+    assert len([op for op, statuses in observed.items() if statuses]) == 17, observed
+    for operation in (
+        "GET /users/me",
+        "POST /core_values",
+        "PUT /core_values/{id}",
+        "POST /logout",
+    ):
+        assert any(200 <= status < 300 for status in observed[operation]), (operation, observed)

@@ -7,12 +7,13 @@ import time
 import jwt
 import pytest
 
+from impl.peerly.settings import load_peerly_settings
 from impl.peerly.tokens import NAMESPACE, InvalidToken, TokenService
 
 
 @pytest.fixture
 def service(settings) -> TokenService:
-    return TokenService(settings.peerly)
+    return TokenService(load_peerly_settings(settings))
 
 
 def test_issued_tokens_verify_and_carry_the_namespaced_claims(service) -> None:
@@ -32,26 +33,28 @@ def test_issued_tokens_verify_and_carry_the_namespaced_claims(service) -> None:
     ],
 )
 def test_tampered_claims_are_refused(service, settings, change) -> None:
+    secret = load_peerly_settings(settings).jwt_secret
     claims = jwt.decode(
         service.issue(user_id=1, role_id=1, org_id=1, org_name="A"),
         options={"verify_signature": False},
     )
-    token = jwt.encode({**claims, **change}, settings.peerly.jwt_secret, algorithm="HS256")
+    token = jwt.encode({**claims, **change}, secret, algorithm="HS256")
     with pytest.raises(InvalidToken):
         service.verify(token)
 
 
 def test_missing_claims_wrong_key_and_alg_none_are_refused(service, settings) -> None:
+    secret = load_peerly_settings(settings).jwt_secret
     claims = jwt.decode(
         service.issue(user_id=1, role_id=1, org_id=1, org_name="A"),
         options={"verify_signature": False},
     )
     without_jti = {k: v for k, v in claims.items() if k != "jti"}
     for token in (
-        jwt.encode(without_jti, settings.peerly.jwt_secret, algorithm="HS256"),
+        jwt.encode(without_jti, secret, algorithm="HS256"),
         jwt.encode(
             {k: v for k, v in claims.items() if k != NAMESPACE},
-            settings.peerly.jwt_secret,
+            secret,
             algorithm="HS256",
         ),
         jwt.encode(claims, "another-secret-of-sufficient-length-123456", algorithm="HS256"),

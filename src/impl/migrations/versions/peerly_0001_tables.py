@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0001_peerly"
 down_revision = None
-branch_labels = None
+branch_labels = ("peerly",)
 depends_on = None
 
 
@@ -204,7 +204,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_peerly_reviews_recognition_id"), ["recognition_id"], unique=False
         )
-
 
 
 def downgrade() -> None:

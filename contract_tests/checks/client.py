@@ -1,0 +1,118 @@
+"""Sending the requests of our own checks, with credentials, and recording what came back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core import NOT_SET
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+
+from contract_tests.auth import Credentials
+from contract_tests.documents import LoadedDocument
+from contract_tests.engine import load_schema
+from contract_tests.openapi_view import Operation
+from contract_tests.target import Target
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request our checks sent and what the server answered."""
+
+    operation: str
+    label: str
+    status: int
+    body: Any
+    curl: str
+
+    @property
+    def succeeded(self) -> bool:
+        return 200 <= self.status < 300
+
+    def describe(self) -> str:
+        return f"{self.label} -> {self.status}"
+
+
+class CheckClient:
+    """Calls operations of one document on one target, as Schemathesis cases."""
+
+    def __init__(
+        self,
+        document: LoadedDocument,
+        target: Target,
+        credentials: Credentials,
+        config: SchemathesisConfig,
+    ) -> None:
+        self.schema: schemathesis.BaseSchema = load_schema(document, config, target)
+        self.target = target
+        self.credentials = credentials
+        self.session = target.session()
+        self.statuses: list[tuple[str, int]] = []
+
+    def close(self) -> None:
+        self.session.close()
+
+    def api_operation(self, operation: Operation) -> Any:
+        """The Schemathesis operation object for one of the document's operations."""
+        return self.schema[operation.path][operation.method.upper()]
+
+    def call(
+        self,
+        operation: Operation,
+        *,
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = NOT_SET,
+    ) -> Exchange:
+        """Send one request; log in again and retry once when the answer asks for it."""
+        api_operation = self.api_operation(operation)
+        case = api_operation.Case(
+            path_parameters=path or {},
+            query=query,
+            body=body,
+            media_type="application/json" if body is not NOT_SET else None,
+        )
+        return self.send(case)[0]
+
+    def rebuild(self, case: Case) -> Case:
+        """The same request as `case` (made for another target), bound to this client's schema."""
+        api_operation = self.schema[case.operation.path][case.method.upper()]
+        return api_operation.Case(
+            path_parameters=dict(case.path_parameters or {}),
+            headers=dict(case.headers or {}),
+            cookies=dict(case.cookies or {}),
+            query=dict(case.query or {}),
+            body=case.body,
+            media_type=case.media_type,
+        )
+
+    def send(self, case: Case) -> tuple[Exchange, Response]:
+        """Send a case with the current credentials; log in again and retry once if asked to."""
+        headers = self.credentials.headers()
+        response = case.call(session=self.session, headers=headers)
+        if response.status_code in self.credentials.refresh_on:
+            self.credentials.refresh()
+            headers = self.credentials.headers()
+            response = case.call(session=self.session, headers=headers)
+        self.statuses.append((case.operation.label, response.status_code))
+        exchange = Exchange(
+            operation=case.operation.label,
+            label=f"{case.method.upper()} {case.formatted_path}",
+            status=response.status_code,
+            body=_json_or_none(response.content),
+            curl=case.as_curl_command(headers=headers),
+        )
+        return exchange, response
+
+
+def _json_or_none(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None

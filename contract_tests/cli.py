@@ -1,0 +1,226 @@
+"""`contractkit test`: arguments and the command's entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from contract_tests import baseline as baseline_file
+from contract_tests.auth import AuthError, headers_from_env, parse_header
+from contract_tests.baseline import BaselineError
+from contract_tests.breaking import find_breaking_changes
+from contract_tests.documents import DocumentError, load
+from contract_tests.progress import Progress
+from contract_tests.report import write_report
+from contract_tests.report.console import render_console
+from contract_tests.report.junit import render_junit
+from contract_tests.runner import ALL_PHASES, OtherServer, run_contract
+from contract_tests.settings import Settings, SettingsError, load_settings
+from contract_tests.target import AppLoader
+
+USAGE_ERROR = 2
+
+EPILOG = """\
+base URL rule:
+  --base-url is the full URL of the API root, as `st run --url` takes it
+  (http://127.0.0.1:8000/peerly). When it has no path at all (http://127.0.0.1:8000),
+  the path of each document's servers[0].url is appended, so one origin serving several
+  APIs can be tested in one run. An explicit path, "/" included, is used as it is.
+
+credentials (later ones win):
+  a config file's `headers` and `login` flow; CONTRACTKIT_HEADERS (a JSON object or one
+  'Name: value' per line); CONTRACTKIT_AUTH_HEADER (one 'Name: value'); -H options.
+
+phases:
+  examples, coverage, fuzzing, stateful (Schemathesis, with every built-in check) and crud
+  (create/read/update/delete semantics derived from the document). All run by default.
+
+exit status:
+  0 when nothing new was found, 1 on any failure or error, 2 on a usage error.
+
+examples:
+  contractkit test specs/peerly --app peerly
+  contractkit test specs/peerly --base-url http://127.0.0.1:8000 -H "Authorization: Bearer $TOKEN"
+  contractkit test specs/peerly --base-url http://127.0.0.1:8000 --config contractkit-test.yaml \\
+      --junit-xml reports/contract.xml --report reports/contract.html
+  contractkit test api.yaml --base-url http://127.0.0.1:8000 --write-baseline known.yaml
+  contractkit test api.yaml --base-url http://127.0.0.1:8000 --baseline known.yaml
+  contractkit test specs/peerly --app peerly --compare-base-url http://127.0.0.1:4010
+  contractkit test --breaking old/openapi.yaml specs/peerly
+"""
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the `test` verb's arguments to `parser`."""
+    parser.description = (
+        "Prove that a server honours its OpenAPI documents: every Schemathesis phase and check, "
+        "plus CRUD semantics, status-code coverage, a differential mode and a breaking-change "
+        "check."
+    )
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        help="an OpenAPI file, or a folder of one API's module documents; several give one report",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--base-url", metavar="URL", help="root URL of the API under test (see below)"
+    )
+    where.add_argument(
+        "--app", metavar="NAME", help="test this API of the implementation in-process"
+    )
+    parser.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a header sent with every request, as in curl (repeatable)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="YAML or TOML file: headers, a login flow, base_url, seed, max_examples, ...",
+    )
+    parser.add_argument("--seed", type=int, help="seed that reproduces a run (printed at the end)")
+    parser.add_argument(
+        "--max-examples", type=int, metavar="N", help="examples per operation and phase"
+    )
+    parser.add_argument("--workers", type=int, metavar="N", help="concurrent Schemathesis workers")
+    parser.add_argument(
+        "--phases",
+        metavar="LIST",
+        help=f"comma-separated subset of {','.join(ALL_PHASES)} (default: all)",
+    )
+    parser.add_argument(
+        "--exclude-checks",
+        metavar="LIST",
+        default="",
+        help="comma-separated Schemathesis checks to skip (all run by default)",
+    )
+    parser.add_argument(
+        "--request-timeout", type=float, metavar="SECONDS", help="per-request timeout"
+    )
+    parser.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="write a Markdown (.md) or HTML (.html) report (repeatable)",
+    )
+    parser.add_argument("--baseline", metavar="FILE", help="known failures to suppress")
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current failures as known"
+    )
+    parser.add_argument(
+        "--fail-on-uncovered",
+        action="store_true",
+        help="fail when a documented status code was never produced",
+    )
+    other = parser.add_mutually_exclusive_group()
+    other.add_argument(
+        "--compare-base-url",
+        metavar="URL",
+        help="differential mode: send the same cases to this server too and compare",
+    )
+    other.add_argument(
+        "--compare-app", metavar="NAME", help="differential mode against an API in-process"
+    )
+    parser.add_argument(
+        "--breaking",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="only compare two versions of a document and list breaking changes",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+
+
+def run(args: argparse.Namespace, app_loader: AppLoader | None = None) -> int:
+    """Run `contractkit test`; returns the exit status."""
+    try:
+        if args.breaking:
+            return _run_breaking(*args.breaking)
+        return _run_contract(args, app_loader)
+    except (SettingsError, BaselineError, DocumentError, AuthError, ValueError) as exc:
+        print(f"contractkit test: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _run_breaking(old: str, new: str) -> int:
+    changes = find_breaking_changes(load(old).document, load(new).document)
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} breaking change{'s' if len(changes) != 1 else ''} from {old} to {new}")
+    return 1 if changes else 0
+
+
+def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int:
+    if not args.specs:
+        raise ValueError("give at least one spec file or folder")
+    settings = load_settings(args.config) if args.config else Settings()
+    base_url = args.base_url or (settings.base_url if not args.app else None)
+    if not base_url and not args.app:
+        raise ValueError("give --base-url URL or --app NAME (or `base_url` in the config file)")
+    app, app_base_path = _load_app(args.app, app_loader)
+    compare_with = None
+    if args.compare_base_url:
+        compare_with = OtherServer(base_url=args.compare_base_url)
+    elif args.compare_app:
+        other_app, other_path = _load_app(args.compare_app, app_loader)
+        compare_with = OtherServer(app=other_app, app_base_path=other_path)
+    headers = {**settings.headers, **headers_from_env()}
+    for text in args.header:
+        name, value = parse_header(text)
+        headers[name] = value
+    phases = _split(args.phases) if args.phases else settings.phases or list(ALL_PHASES)
+    result = run_contract(
+        args.specs,
+        app=app,
+        app_base_path=app_base_path,
+        base_url=None if app is not None else base_url,
+        headers=headers,
+        login=settings.login,
+        seed=args.seed if args.seed is not None else settings.seed,
+        max_examples=args.max_examples or settings.max_examples,
+        workers=args.workers or settings.workers or 1,
+        phases=phases,
+        exclude_checks=_split(args.exclude_checks),
+        baseline=args.baseline or settings.baseline,
+        fail_on_uncovered=args.fail_on_uncovered,
+        compare_with=compare_with,
+        request_timeout=args.request_timeout,
+        progress=None if args.quiet else Progress(),
+    )
+    if args.write_baseline:
+        baseline_file.write_baseline(args.write_baseline, [*result.findings, *result.suppressed])
+        print(
+            f"wrote {len(result.findings) + len(result.suppressed)} known failures to "
+            f"{args.write_baseline}",
+            file=sys.stderr,
+        )
+    if args.junit_xml:
+        Path(args.junit_xml).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.junit_xml).write_text(render_junit(result), encoding="utf-8")
+    for path in args.report:
+        write_report(result, path)
+    sys.stdout.write(render_console(result))
+    return result.exit_code
+
+
+def _load_app(name: str | None, app_loader: AppLoader | None) -> tuple[Any, str | None]:
+    if name is None:
+        return None, None
+    if app_loader is None:
+        raise ValueError("--app needs the implementation, which this entry point does not provide")
+    app, base_path = app_loader(name)
+    return app, base_path or None
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]

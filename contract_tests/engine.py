@@ -1,0 +1,168 @@
+"""Adapter over the Schemathesis engine: configure it, run it, turn its events into findings.
+
+Every phase (examples, coverage, fuzzing, stateful) and every built-in check runs unless the
+options narrow them. The adapter also keeps, for the coverage report and the differential mode,
+the status code of every response and the stateless cases that were sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events, from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.engine.run import PhaseName
+from schemathesis.generation.case import Case
+
+from contract_tests.auth import Credentials
+from contract_tests.documents import LoadedDocument
+from contract_tests.model import Finding, RunError
+from contract_tests.target import Target
+
+SCHEMATHESIS_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+# Cases kept for the differential mode; enough to cover every operation several times.
+MAX_KEPT_CASES = 400
+
+EventListener = Callable[[events.EngineEvent], None]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """What narrows or deepens a Schemathesis run."""
+
+    phases: tuple[str, ...] = SCHEMATHESIS_PHASES
+    seed: int | None = None
+    max_examples: int | None = None
+    workers: int = 1
+    exclude_checks: tuple[str, ...] = ()
+    request_timeout: float | None = None
+
+
+@dataclass
+class EngineOutcome:
+    """What one engine run found and saw."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[RunError] = field(default_factory=list)
+    statuses: list[tuple[str, int]] = field(default_factory=list)
+    stateless_cases: list[Case] = field(default_factory=list)
+
+
+def build_config(
+    options: EngineOptions, target: Target, headers: dict[str, str]
+) -> SchemathesisConfig:
+    """A Schemathesis configuration equivalent to `st run` with the given options."""
+    config = SchemathesisConfig()
+    config.update(seed=options.seed, max_failures=None)
+    config.cache.enabled = False
+    project = config.projects.override
+    project.update(
+        base_url=target.base_url,
+        headers=headers or None,
+        workers=options.workers,
+        request_timeout=options.request_timeout,
+    )
+    project.phases.update(
+        phases=[phase for phase in options.phases if phase in SCHEMATHESIS_PHASES]
+    )
+    project.checks.update(
+        included_check_names=["all"], excluded_check_names=list(options.exclude_checks) or None
+    )
+    project.generation.update(max_examples=options.max_examples, database="none")
+    return config
+
+
+def load_schema(
+    document: LoadedDocument, config: SchemathesisConfig, target: Target
+) -> schemathesis.BaseSchema:
+    """The Schemathesis schema for a document, bound to an in-process app when there is one."""
+    schema = schemathesis.openapi.from_dict(document.document, config=config)
+    if target.app is not None:
+        schema.app = target.app
+    return schema
+
+
+def run_engine(
+    document: LoadedDocument,
+    target: Target,
+    credentials: Credentials,
+    options: EngineOptions,
+    listener: EventListener | None = None,
+) -> EngineOutcome:
+    """Run every enabled Schemathesis phase against `target` and collect what it found."""
+    outcome = EngineOutcome()
+    if not any(phase in SCHEMATHESIS_PHASES for phase in options.phases):
+        return outcome
+    config = build_config(options, target, credentials.static_headers)
+    schema = load_schema(document, config, target)
+    credentials.register_with(schema)
+    seen: set[tuple[str, str, str, str]] = set()
+    for event in from_schema(schema).execute():
+        if listener is not None:
+            listener(event)
+        if isinstance(event, events.ScenarioFinished):
+            _collect_scenario(document.name, event, outcome, seen)
+        elif isinstance(event, events.NonFatalError):
+            outcome.errors.append(
+                RunError(document.name, f"{event.label}: {event.info.title}", event.info.message)
+            )
+        elif isinstance(event, events.FatalError):
+            outcome.errors.append(RunError(document.name, "engine error", str(event.exception)))
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures:
+                _add(outcome, seen, _finding(document.name, failure, "after_run", "", "run"))
+    return outcome
+
+
+def _collect_scenario(
+    document: str,
+    event: events.ScenarioFinished,
+    outcome: EngineOutcome,
+    seen: set[tuple[str, str, str, str]],
+) -> None:
+    recorder = event.recorder
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        if node is not None and interaction.response is not None:
+            outcome.statuses.append((node.value.operation.label, interaction.response.status_code))
+    if event.phase is not PhaseName.STATEFUL_TESTING and event.status != Status.SKIP:
+        _keep_cases(recorder, outcome)
+    for checks in recorder.checks.values():
+        for check in checks:
+            info = check.failure_info
+            if check.status != Status.FAILURE or info is None:
+                continue
+            finding = _finding(document, info.failure, check.name, info.code_sample, recorder.label)
+            _add(outcome, seen, finding)
+
+
+def _keep_cases(recorder: ScenarioRecorder, outcome: EngineOutcome) -> None:
+    for node in recorder.cases.values():
+        if len(outcome.stateless_cases) >= MAX_KEPT_CASES:
+            return
+        if node.parent_id is None:
+            outcome.stateless_cases.append(node.value)
+
+
+def _finding(document: str, failure: Any, check: str, curl: str, label: str) -> Finding:
+    return Finding(
+        document=document,
+        operation=failure.operation or label,
+        check=check,
+        title=failure.title,
+        message=failure.message,
+        curl=curl,
+        source="schemathesis",
+        severity=str(failure.severity.value),
+    )
+
+
+def _add(outcome: EngineOutcome, seen: set[tuple[str, str, str, str]], finding: Finding) -> None:
+    key = (finding.operation, finding.check, finding.title, finding.message)
+    if key not in seen:
+        seen.add(key)
+        outcome.findings.append(finding)

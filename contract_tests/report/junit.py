@@ -1,0 +1,44 @@
+"""JUnit XML: one test suite per document, one test case per operation and check family."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from contract_tests.model import Finding, RunResult
+
+
+def render_junit(result: RunResult) -> str:
+    """A JUnit XML document CI systems can show: every operation is a test case."""
+    root = ET.Element("testsuites", name="contractkit test", time=f"{result.elapsed:.3f}")
+    findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        findings[(finding.document, finding.operation)].append(finding)
+    operations: dict[str, list[str]] = defaultdict(list)
+    for entry in result.coverage:
+        operations[entry.document].append(entry.operation)
+    for document, operation in findings:
+        if operation not in operations[document]:
+            operations[document].append(operation)
+    for document in result.documents:
+        suite = ET.SubElement(root, "testsuite", name=document)
+        failures = 0
+        for operation in operations.get(document, []):
+            case = ET.SubElement(suite, "testcase", classname=document, name=operation)
+            for finding in findings.get((document, operation), []):
+                failures += 1
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=finding.check,
+                    message=f"{finding.title} ({finding.check})",
+                )
+                failure.text = f"{finding.message}\n\nReproduce with:\n{finding.curl}"
+        for error in (error for error in result.errors if error.document == document):
+            case = ET.SubElement(suite, "testcase", classname=document, name=error.title)
+            ET.SubElement(case, "error", message=error.title).text = error.message
+        suite.set("tests", str(len(suite)))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(sum(1 for e in result.errors if e.document == document)))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

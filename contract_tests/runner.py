@@ -1,0 +1,186 @@
+"""`run_contract`: the whole run for one or more documents, as a Python call.
+
+Per document, in order: the differential pass (when another target is given, so both servers
+start from comparable states), the CRUD checks, then every Schemathesis phase. Status codes seen
+by all of them feed the coverage report; the baseline is applied last.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contract_tests import baseline as baseline_file
+from contract_tests import coverage, diff
+from contract_tests.auth import AuthError, Credentials, LoginFlow
+from contract_tests.checks.client import CheckClient
+from contract_tests.checks.crud import run_crud_checks
+from contract_tests.documents import LoadedDocument, load
+from contract_tests.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
+from contract_tests.model import Finding, RunError, RunResult
+from contract_tests.progress import Progress
+from contract_tests.target import Target, resolve
+
+ALL_PHASES = (*SCHEMATHESIS_PHASES, "crud")
+DIFF_CASES_PER_OPERATION = 10
+
+Spec = str | Path | dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OtherServer:
+    """The second target of the differential mode."""
+
+    base_url: str | None = None
+    app: Any | None = None
+    app_base_path: str | None = None
+
+
+def run_contract(
+    specs: Spec | Sequence[Spec],
+    *,
+    app: Any | None = None,
+    app_base_path: str | None = None,
+    base_url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    login: LoginFlow | None = None,
+    seed: int | None = None,
+    max_examples: int | None = None,
+    workers: int = 1,
+    phases: Sequence[str] = ALL_PHASES,
+    exclude_checks: Sequence[str] = (),
+    baseline: str | Path | set[tuple[str, str, str, str]] | None = None,
+    fail_on_uncovered: bool = False,
+    compare_with: OtherServer | None = None,
+    request_timeout: float | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Test one or more documents against a server (`base_url`) or an ASGI app (`app`).
+
+    `specs` is a file, a folder of module documents (one API), a parsed document, or a list of
+    them. `phases` picks among examples, coverage, fuzzing, stateful (Schemathesis) and crud.
+    Every Schemathesis check runs except those in `exclude_checks`.
+    """
+    unknown = set(phases) - set(ALL_PHASES)
+    if unknown:
+        raise ValueError(f"unknown phases: {', '.join(sorted(unknown))}")
+    if (app is None) == (base_url is None):
+        raise ValueError("give exactly one of `app` and `base_url`")
+    started = time.monotonic()
+    seed = seed if seed is not None else random.randrange(2**31)
+    documents = [load(spec) for spec in _as_list(specs)]
+    result = RunResult(documents=[document.name for document in documents], seed=seed)
+    options = EngineOptions(
+        phases=tuple(phases),
+        seed=seed,
+        max_examples=max_examples,
+        workers=workers,
+        exclude_checks=tuple(exclude_checks),
+        request_timeout=request_timeout,
+    )
+    findings: list[Finding] = []
+    for document in documents:
+        target = resolve(document, base_url=base_url, app=app, app_base_path=app_base_path)
+        run = _DocumentRun(document, target, options, headers or {}, login, progress)
+        run.execute(compare_with)
+        findings.extend(run.findings)
+        result.errors.extend(run.errors)
+        result.notes.extend(run.notes)
+        result.coverage.extend(run.coverage)
+    if fail_on_uncovered:
+        findings.extend(coverage.uncovered_findings(result.coverage))
+    known = baseline_file.read_baseline(baseline) if isinstance(baseline, str | Path) else baseline
+    result.findings, result.suppressed = baseline_file.split_known(findings, known or set())
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+class _DocumentRun:
+    def __init__(
+        self,
+        document: LoadedDocument,
+        target: Target,
+        options: EngineOptions,
+        headers: Mapping[str, str],
+        login: LoginFlow | None,
+        progress: Progress | None,
+    ) -> None:
+        self.document = document
+        self.target = target
+        self.options = options
+        self.headers = headers
+        self.login = login
+        self.progress = progress
+        self.credentials = Credentials(target, headers=headers, login=login)
+        self.findings: list[Finding] = []
+        self.errors: list[RunError] = []
+        self.notes: list[str] = []
+        self.coverage = coverage.documented_coverage(document.name, document.document)
+
+    def execute(self, compare_with: OtherServer | None) -> None:
+        try:
+            self.credentials.headers()
+        except AuthError as exc:
+            self.errors.append(RunError(self.document.name, "authentication failed", str(exc)))
+            return
+        config = build_config(self.options, self.target, dict(self.headers))
+        client = CheckClient(self.document, self.target, self.credentials, config)
+        try:
+            if compare_with is not None:
+                self._differential(client, compare_with)
+            if "crud" in self.options.phases:
+                self._announce("crud checks")
+                found, notes = run_crud_checks(
+                    self.document.name, self.document.document, client, seed=self.options.seed or 0
+                )
+                self.findings.extend(found)
+                self.notes.extend(notes)
+        finally:
+            client.close()
+        coverage.record(self.coverage, client.statuses)
+        listener = None
+        if self.progress is not None:
+            progress, name = self.progress, self.document.name
+            listener = lambda event: progress.event(name, event)  # noqa: E731
+        outcome = run_engine(self.document, self.target, self.credentials, self.options, listener)
+        self.findings.extend(outcome.findings)
+        self.errors.extend(outcome.errors)
+        coverage.record(self.coverage, outcome.statuses)
+
+    def _differential(self, client: CheckClient, other: OtherServer) -> None:
+        self._announce("differential comparison")
+        other_target = resolve(
+            self.document, base_url=other.base_url, app=other.app, app_base_path=other.app_base_path
+        )
+        other_credentials = Credentials(other_target, headers=self.headers, login=self.login)
+        config = build_config(self.options, other_target, dict(self.headers))
+        other_client = CheckClient(self.document, other_target, other_credentials, config)
+        try:
+            self.findings.extend(
+                diff.compare(
+                    self.document.name,
+                    self.document.document,
+                    client,
+                    other_client,
+                    seed=self.options.seed or 0,
+                    cases_per_operation=DIFF_CASES_PER_OPERATION,
+                )
+            )
+        except AuthError as exc:
+            self.errors.append(RunError(self.document.name, "authentication failed", str(exc)))
+        finally:
+            other_client.close()
+
+    def _announce(self, step: str) -> None:
+        if self.progress is not None:
+            self.progress.step(self.document.name, step)
+
+
+def _as_list(specs: Spec | Sequence[Spec]) -> list[Spec]:
+    if isinstance(specs, str | Path | dict):
+        return [specs]
+    return list(specs)
