@@ -58,5 +58,4 @@ def create_app(
 
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
-    app.state = {"database": database, "settings": settings}  # type: ignore[attr-defined]
     return app

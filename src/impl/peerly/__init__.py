@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import anyio.to_thread
+
 from impl.apis import ApiDefinition
 from impl.config import Settings
 from impl.db import Database
@@ -31,8 +33,12 @@ def build_context(settings: Settings, db: Database) -> PeerlyContext:
 
 
 def security_map(ctx: PeerlyContext) -> dict[str, type]:
-    """Bearer tokens are Peerly JWTs, checked by :func:`verify_bearer`."""
-    return {"bearer": bearer_handler(lambda token: verify_bearer(ctx, token))}
+    """Bearer tokens are Peerly JWTs, checked by :func:`verify_bearer` off the event loop."""
+
+    async def check(token: str) -> dict | None:
+        return await anyio.to_thread.run_sync(verify_bearer, ctx, token)
+
+    return {"bearer": bearer_handler(check)}
 
 
 DEFINITION = ApiDefinition(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
+
 from impl.errors import ApiError, unauthorized
 from impl.peerly.context import PeerlyContext
 from impl.peerly.directory import DeletedUser, UnknownOrganisation, provision_user
 from impl.peerly.identity import IdentityRejected, IdentityUnavailable
 from impl.peerly.models import RevokedToken
+from impl.timeutil import utcnow
 
 
 def login_with_google(ctx: PeerlyContext, body: dict[str, Any]) -> tuple[dict, int]:
@@ -45,6 +48,7 @@ def login_with_google(ctx: PeerlyContext, body: dict[str, Any]) -> tuple[dict, i
 
 def logout(ctx: PeerlyContext, token_info: dict[str, Any]) -> tuple[None, int]:
     with ctx.db.transaction() as session:
+        session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
         if session.get(RevokedToken, token_info["jti"]) is None:
             session.add(RevokedToken(jti=token_info["jti"], expires_at=token_info["expires_at"]))
     return None, 200

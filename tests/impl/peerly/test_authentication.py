@@ -115,3 +115,22 @@ async def test_missing_forged_and_expired_tokens_are_refused(client, employee, s
     response = await client.get("/users/me", headers={"Authorization": f"Bearer {other_audience}"})
     assert response.status_code == 401
     assert "fields" not in response.json()["error"]
+
+
+async def test_logout_prunes_revocations_of_tokens_that_expired_anyway(
+    client, person, database
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from impl.peerly.models import RevokedToken
+    from impl.timeutil import utcnow
+
+    with database.transaction() as session:
+        session.add(RevokedToken(jti="old", expires_at=utcnow() - timedelta(minutes=1)))
+    caller = person("pat@example.com")
+    assert (await client.post("/logout", headers=caller.headers)).status_code == 200
+    with database.transaction() as session:
+        remaining = set(session.scalars(select(RevokedToken.jti)))
+    assert "old" not in remaining and len(remaining) == 1
