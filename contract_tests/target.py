@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from contract_tests.inprocess import ServerErrorsAsResponses
 from contract_tests.documents import LoadedDocument
 
 ASGI_ORIGIN = "http://testserver"
@@ -55,7 +56,7 @@ def resolve(
     """The target for one document, following the base URL rule above."""
     if app is not None:
         path = document.server_path if app_base_path is None else app_base_path.rstrip("/")
-        return Target(base_url=ASGI_ORIGIN + path, app=app)
+        return Target(base_url=ASGI_ORIGIN + path, app=ServerErrorsAsResponses(app))
     if base_url is None:
         raise ValueError("a base URL or an ASGI application is required")
     if urlsplit(base_url).path == "":

@@ -1,0 +1,343 @@
+"""Mock server benchmark: contractkit's mock against Stoplight Prism, side by side, one run.
+
+Both servers run on loopback with one worker each, on the same documents. The load comes
+from ``wrk`` when installed (``apt-get install -y wrk``), else from an asyncio/httpx load
+generator. Printed per case: requests/second, p99 latency and the ratio ours/Prism; then
+start-up time (spawn -> first answer) and peak memory on GitHub's multi-megabyte public
+description. Run ``bench/mock/setup.sh`` first.
+
+    .venv/bin/python bench/mock/run.py [--duration 10] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+DOCUMENT = HERE / "bench.yaml"
+PRISM = HERE / "node_modules" / ".bin" / "prism"
+GITHUB_CANDIDATES = [
+    HERE / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json",
+    HERE / "node_modules" / "@octokit" / "openapi" / "openapi" / "api.github.com.json",
+]
+PET = {
+    "name": "Rex",
+    "tag": "dog",
+    "weight": 12.5,
+    "owner": {"name": "Ann", "email": "ann@example.com"},
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str
+    body: bytes = b""
+
+
+CASES = (
+    Case("GET served from an example", "GET", "/pets/7"),
+    Case("GET generated from a schema", "GET", "/orders?limit=3"),
+    Case("POST with a validated JSON body", "POST", "/pets", json.dumps(PET).encode()),
+)
+
+
+@dataclass
+class Result:
+    rps: float
+    p99_ms: float
+    non_2xx: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def our_command(document: Path, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "mocks",
+        str(document),
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+    ]
+
+
+def prism_command(document: Path, port: int) -> list[str]:
+    return [str(PRISM), "mock", str(document), "-p", str(port), "-h", "127.0.0.1", "-v", "silent"]
+
+
+def start(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[bytes], timeout: float
+) -> float | None:
+    """Seconds until ``url`` answers with any HTTP status, or ``None`` on timeout/exit."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        if process.poll() is not None:
+            return None
+        try:
+            httpx.get(url, timeout=5)
+            return time.perf_counter() - began
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return None
+
+
+def tree_peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process and its descendants, in MB."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+            except (OSError, IndexError):
+                continue
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        pending.extend(children.get(current, []))
+        try:
+            status = (Path("/proc") / str(current) / "status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        total += int(found.group(1)) / 1024 if found else 0.0
+    return total
+
+
+# -- load generators ----------------------------------------------------------------
+
+
+def _wrk_latency_ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+", "", text))
+    unit = re.sub(r"[0-9.]+", "", text)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}.get(unit, 1.0)
+
+
+def run_wrk(base: str, case: Case, duration: int, connections: int) -> Result:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    lines = [f'wrk.method = "{case.method}"']
+    lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    if case.body:
+        lines.append("wrk.body = " + json.dumps(case.body.decode()))
+    lines.append(
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("NON2XX %d\\n", summary.errors.status))\nend'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--latency",
+                "-s",
+                script.name,
+                base + case.path,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
+    p99 = _wrk_latency_ms(re.search(r"99%\s+([0-9.]+[a-z]+)", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Result(rps, p99, int(non_2xx.group(1)) if non_2xx else 0)
+
+
+async def _python_load(base: str, case: Case, duration: int, connections: int) -> Result:
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        deadline = time.perf_counter() + duration
+
+        async def worker() -> None:
+            nonlocal failures
+            while time.perf_counter() < deadline and len(latencies) < 2_000_000:
+                began = time.perf_counter()
+                response = await client.request(
+                    case.method,
+                    case.path,
+                    content=case.body or None,
+                    headers={"content-type": "application/json"},
+                )
+                latencies.append(time.perf_counter() - began)
+                failures += response.status_code >= 300
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
+    return Result(len(latencies) / elapsed, p99, failures)
+
+
+def measure(base: str, case: Case, duration: int, connections: int) -> Result:
+    if shutil.which("wrk"):
+        run_wrk(base, case, max(1, duration // 5), connections)
+        return run_wrk(base, case, duration, connections)
+    asyncio.run(_python_load(base, case, max(1, duration // 5), connections))
+    return asyncio.run(_python_load(base, case, duration, connections))
+
+
+# -- the run ------------------------------------------------------------------------
+
+
+def throughput(duration: int, connections: int) -> None:
+    servers = {"ours": our_command, "prism": prism_command}
+    results: dict[str, dict[str, Result]] = {}
+    for label, command in servers.items():
+        port = free_port()
+        process = start(command(DOCUMENT, port))
+        try:
+            base = f"http://127.0.0.1:{port}"
+            if wait_until_answering(base + "/pets/1", process, 120) is None:
+                raise SystemExit(f"{label} did not start")
+            results[label] = {
+                case.name: measure(base, case, duration, connections) for case in CASES
+            }
+        finally:
+            stop(process)
+    loader = "wrk -t1" if shutil.which("wrk") else "python asyncio/httpx"
+    print(f"\nThroughput: {duration}s per case, {connections} connections, load from {loader}")
+    print("(one worker each, both on 127.0.0.1)")
+    widths = (34, 11, 12, 7, 10, 10)
+    header = ("case", "ours req/s", "prism req/s", "ratio", "ours p99", "prism p99")
+    print(" ".join(f"{text:{'<' if i == 0 else '>'}{widths[i]}}" for i, text in enumerate(header)))
+    for case in CASES:
+        ours, prism = results["ours"][case.name], results["prism"][case.name]
+        print(
+            f"{case.name:34} {ours.rps:11.0f} {prism.rps:12.0f} {ours.rps / prism.rps:6.1f}x"
+            f" {ours.p99_ms:8.2f}ms {prism.p99_ms:8.2f}ms"
+            + (
+                f"  (non-2xx ours={ours.non_2xx} prism={prism.non_2xx})"
+                if ours.non_2xx or prism.non_2xx
+                else ""
+            )
+        )
+
+
+def startup(document: Path, probe: str, timeout: float) -> None:
+    size = document.stat().st_size / 1e6
+    print(f"\nStart-up on {document.name} ({size:.1f} MB): spawn -> first answer to GET {probe}")
+    print(f"{'server':8} {'answering after':>16} {'peak memory':>12} {'status':>7}")
+    for label, command in (("ours", our_command), ("prism", prism_command)):
+        port = free_port()
+        process = start(command(document, port))
+        try:
+            seconds = wait_until_answering(f"http://127.0.0.1:{port}{probe}", process, timeout)
+            status = "-"
+            if seconds is not None:
+                status = str(httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=30).status_code)
+            peak = tree_peak_rss_mb(process.pid)
+            shown = f"{seconds:.2f}s" if seconds is not None else f">{timeout:.0f}s"
+            print(f"{label:8} {shown:>16} {peak:10.0f}MB {status:>7}")
+        finally:
+            stop(process)
+
+
+def conformance(document: Path) -> None:
+    """Every documented success body our mock generates for the document, checked against
+    its schema (static and dynamic generation)."""
+    sys.path.insert(0, str(REPO))
+    import random
+
+    from mocks.engine import MockEngine
+    from mocks.generator import generate_valid
+    from mocks.negotiator import default_status
+
+    began = time.perf_counter()
+    engine = MockEngine.from_paths([document])
+    checked = failed = 0
+    for operation in engine.operations:
+        _, response = default_status(operation)
+        for media in response.content.values() if response is not None else ():
+            if media.schema is None:
+                continue
+            for dynamic in (False, True):
+                value, _ = generate_valid(media.schema, random.Random(checked), dynamic=dynamic)
+                checked += 1
+                failed += not media.schema.is_valid(value)
+    seconds = time.perf_counter() - began
+    print(f"\nGenerated bodies for {len(engine.operations)} operations of {document.name}:")
+    print(f"{checked - failed}/{checked} validate against their response schemas ({seconds:.1f}s)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds of load per case and server"
+    )
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    parser.add_argument(
+        "--startup-timeout", type=float, default=180.0, help="seconds to wait for a big document"
+    )
+    args = parser.parse_args(argv)
+    if not PRISM.exists():
+        print("Prism is not installed: run bench/mock/setup.sh", file=sys.stderr)
+        return 2
+    throughput(args.duration, args.connections)
+    github = next((p for p in GITHUB_CANDIDATES if p.exists()), None)
+    if github is None:
+        print("GitHub's description is not installed: run bench/mock/setup.sh", file=sys.stderr)
+        return 2
+    startup(github, "/repos/octocat/hello-world/issues", args.startup_timeout)
+    conformance(github)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""``contractkit mock``: serve a mock of any OpenAPI 2.0/3.0/3.1 document."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from mocks.documents import DocumentError
+
+EPILOG = """\
+examples:
+  contractkit mock specs/peerly                       # every module document of a folder
+  contractkit mock openapi.yaml --port 8080 --dynamic --seed 7
+  contractkit mock api.json --stateful                # POST/GET/PUT/PATCH/DELETE remember data
+  contractkit mock api.yaml --delay 50-200 --error-rate 0.05 --watch
+
+clients steer answers like Prism's:  Prefer: code=404 | example=<name> | dynamic=true
+mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations;
+                 POST /__mock/reset
+"""
+
+
+def _delay(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    try:
+        values = (float(low), float(high or low))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected milliseconds such as 100 or 50-200, got {text!r}"
+        ) from exc
+    if values[0] < 0 or values[1] < values[0]:
+        raise argparse.ArgumentTypeError(f"invalid delay range {text!r}")
+    return values
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from exc
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("the error rate must be between 0 and 1")
+    return value
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the ``mock`` verb's arguments."""
+    parser.description = (
+        "Serve a mock of OpenAPI documents: requests are routed, validated against the "
+        "document and answered from its examples or with data generated from its schemas."
+    )
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "specs", nargs="+", metavar="SPEC", help="document files or folders of module documents"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=4010, help="port to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of generated data (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--dynamic", action="store_true", help="generate varied data instead of examples"
+    )
+    parser.add_argument(
+        "--stateful", action="store_true", help="remember resources created, updated and deleted"
+    )
+    parser.add_argument(
+        "--delay",
+        type=_delay,
+        default=(0.0, 0.0),
+        metavar="MS[-MS]",
+        help="latency to add, fixed or a random range in milliseconds",
+    )
+    parser.add_argument(
+        "--error-rate",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="fraction of requests answered with a 5xx fault (0..1)",
+    )
+    parser.add_argument(
+        "--cors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="answer CORS preflights and allow any origin (default: on)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (state is per process; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload when a document or a file it references changes",
+    )
+    parser.add_argument(
+        "--server",
+        choices=("builtin", "uvicorn"),
+        default="builtin",
+        help="HTTP server: the built-in one (fastest) or uvicorn (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="server log level",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the mock server; returns the exit status."""
+    import uvicorn
+
+    from mocks.engine import MockOptions
+    from mocks.server import CONFIG_ENV, create_app, options_to_json
+
+    options = MockOptions(
+        seed=args.seed,
+        dynamic=args.dynamic,
+        stateful=args.stateful,
+        delay_ms=args.delay,
+        error_rate=args.error_rate,
+        cors=args.cors,
+    )
+    specs = [str(s) for s in args.specs]
+    try:
+        app = create_app(specs, options, watch=args.watch)
+    except DocumentError as exc:
+        print(f"contractkit mock: {exc}", file=sys.stderr)
+        return 2
+    count = len(app.engine.operations)
+    print(
+        f"Mocking {count} operations from {len(app.engine.workspace.roots)} document(s) on http://{args.host}:{args.port}",
+        file=sys.stderr,
+    )
+    config = options_to_json(specs, options, args.watch)
+    if args.server == "builtin":
+        from mocks.httpserver import run_server
+
+        run_server(app, args.host, args.port, workers=args.workers, config=config)
+        return 0
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": False,
+    }
+    if args.workers > 1:
+        os.environ[CONFIG_ENV] = config
+        uvicorn.run(
+            "mocks.server:app_from_environment", factory=True, workers=args.workers, **common
+        )
+    else:
+        uvicorn.run(app, **common)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the verb on its own (``python -m mocks``)."""
+    parser = argparse.ArgumentParser(prog="contractkit mock")
+    configure_parser(parser)
+    return run(parser.parse_args(argv))

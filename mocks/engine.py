@@ -1,0 +1,236 @@
+"""The mock pipeline: route -> validate -> (remember) -> negotiate -> generate.
+
+:class:`MockEngine` is independent of any web framework: it takes a :class:`MockRequest`
+and returns a :class:`MockResponse`; :mod:`mocks.server` adapts it to ASGI.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mocks.documents import Workspace, load_workspace
+from mocks.errors import error_response, problem_response, violations_header
+from mocks.model import Operation, collect_operations
+from mocks.negotiator import (
+    Negotiated,
+    NegotiationFailure,
+    Preferences,
+    negotiate,
+    parse_prefer,
+)
+from mocks.observe import Coverage, RequestLog
+from mocks.responder import Responder
+from mocks.router import Router
+from mocks.schemas import SchemaCompiler
+from mocks.state import StateStore
+from mocks.types import MockRequest, MockResponse
+from mocks.validator import validate_request
+
+ADMIN_PREFIX = "/__mock"
+
+
+@dataclass(frozen=True, slots=True)
+class MockOptions:
+    """How the mock behaves (see ``contractkit mock --help``)."""
+
+    seed: int = 0
+    dynamic: bool = False
+    stateful: bool = False
+    delay_ms: tuple[float, float] = (0.0, 0.0)
+    error_rate: float = 0.0
+    cors: bool = True
+
+
+class MockEngine:
+    """Everything a running mock knows: documents, routes, state, coverage."""
+
+    def __init__(self, workspace: Workspace, options: MockOptions | None = None) -> None:
+        self.workspace = workspace
+        self.options = options or MockOptions()
+        self.compiler = SchemaCompiler(workspace)
+        self.operations = collect_operations(workspace, self.compiler)
+        self.router: Router[Operation] = Router()
+        for operation in self.operations:
+            for base in operation.base_paths:
+                self.router.add(operation.method, base + operation.template, operation)
+        for operation in self.operations:
+            if any(operation.base_paths):
+                self.router.add(operation.method, operation.template, operation, fallback=True)
+        self.responder = Responder(self.options.seed)
+        self.coverage = Coverage(self.operations)
+        self.log = RequestLog()
+        self.state = StateStore(self.operations, self.responder) if self.options.stateful else None
+        self._faults = random.Random(self.options.seed)
+        self._negotiated: dict[
+            tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
+        ] = {}
+
+    @classmethod
+    def from_paths(
+        cls, paths: Iterable[Path | str], options: MockOptions | None = None
+    ) -> MockEngine:
+        """An engine for the documents found in files and folders."""
+        return cls(load_workspace(paths), options)
+
+    # -- the pipeline ---------------------------------------------------------------
+
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer one request."""
+        if request.path.startswith(ADMIN_PREFIX):
+            return self._admin(request)
+        match = self.router.match(request.method, request.path)
+        operation = match.target
+        if operation is None:
+            response = self._unrouted(request, match.allowed)
+            self.log.record(request.method, request.path, None, response.status, [])
+            return response
+        response = self._handle_operation(operation, request, match.params)
+        if request.method.upper() == "HEAD":
+            response = MockResponse(
+                response.status, response.headers, b"", response.documented_as, response.delay
+            )
+        self.coverage.record(operation, response.status, response.documented_as)
+        return response
+
+    def _unrouted(self, request: MockRequest, allowed: tuple[str, ...]) -> MockResponse:
+        if allowed:
+            response = problem_response(
+                405, "Method Not Allowed", f"{request.method} is not documented for {request.path}"
+            )
+            response.headers["allow"] = ", ".join(allowed)
+            return response
+        return problem_response(404, "Not Found", f"no documented path matches {request.path}")
+
+    def _handle_operation(
+        self, operation: Operation, request: MockRequest, params: dict[str, str]
+    ) -> MockResponse:
+        accept = request.headers.get("accept")
+        validation = validate_request(operation, request, params)
+        delay = self._delay(operation)
+        if not validation.valid:
+            response = error_response(
+                operation, validation.status, validation.violations, accept, self.options.seed
+            )
+            if validation.challenges:
+                response.headers["www-authenticate"] = ", ".join(validation.challenges)
+            response.delay = delay
+            self.log.record(
+                request.method,
+                request.path,
+                operation.operation_id,
+                response.status,
+                [v.as_dict() for v in validation.violations],
+            )
+            return response
+        prefer = parse_prefer(request.headers.get("prefer"))
+        fault = self._fault(operation)
+        response: MockResponse | None = None
+        if fault is not None:
+            response = error_response(
+                operation, fault, [], accept, self.options.seed, message="Injected fault"
+            )
+        elif self.state is not None and prefer.code is None:
+            response = self.state.handle(operation, request, params, validation, accept)
+        if response is None:
+            response = self._documented(operation, request, params, prefer, accept)
+        response.delay = delay
+        self.log.record(request.method, request.path, operation.operation_id, response.status, [])
+        return response
+
+    def _negotiate(
+        self, operation: Operation, prefer: Preferences, accept: str | None
+    ) -> Negotiated | NegotiationFailure:
+        key = (id(operation), prefer, accept)
+        found = self._negotiated.get(key)
+        if found is None:
+            found = negotiate(operation, prefer, accept)
+            if len(self._negotiated) >= 4096:
+                self._negotiated.clear()
+            self._negotiated[key] = found
+        return found
+
+    def _documented(
+        self,
+        operation: Operation,
+        request: MockRequest,
+        params: dict[str, str],
+        prefer: Preferences,
+        accept: str | None,
+    ) -> MockResponse:
+        negotiated = self._negotiate(operation, prefer, accept)
+        if isinstance(negotiated, NegotiationFailure):
+            return problem_response(negotiated.status, negotiated.title, negotiated.detail)
+        dynamic = self.options.dynamic if prefer.dynamic is None else prefer.dynamic
+        response = self.responder.respond(
+            operation,
+            negotiated.status,
+            negotiated.response,
+            negotiated.media,
+            request,
+            params,
+            dynamic,
+            prefer.example,
+        )
+        if response is None:
+            return problem_response(
+                404, "No such example", f"{operation.label} has no example named {prefer.example!r}"
+            )
+        return response
+
+    # -- latency and faults ---------------------------------------------------------
+
+    def _delay(self, operation: Operation) -> float:
+        setting = operation.extension.get("delay")
+        low, high = self.options.delay_ms
+        if isinstance(setting, (int, float)):
+            low = high = float(setting)
+        elif isinstance(setting, list) and len(setting) == 2:
+            low, high = float(setting[0]), float(setting[1])
+        if high <= 0:
+            return 0.0
+        return (low if high <= low else self._faults.uniform(low, high)) / 1000.0
+
+    def _fault(self, operation: Operation) -> int | None:
+        rate = operation.extension.get("errorRate", self.options.error_rate)
+        if not isinstance(rate, (int, float)) or rate <= 0 or self._faults.random() >= rate:
+            return None
+        status = operation.extension.get("errorStatus", 500)
+        return int(status) if isinstance(status, int) else 500
+
+    # -- administration -------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget state, request log and coverage."""
+        if self.state is not None:
+            self.state.reset()
+        self.log.reset()
+        self.coverage.reset()
+
+    def _admin(self, request: MockRequest) -> MockResponse:
+        route = (request.method.upper(), request.path.rstrip("/"))
+        body: Any
+        if route == ("GET", f"{ADMIN_PREFIX}/coverage"):
+            body = self.coverage.report()
+        elif route == ("GET", f"{ADMIN_PREFIX}/requests"):
+            body = self.log.entries()
+        elif route == ("POST", f"{ADMIN_PREFIX}/reset"):
+            self.reset()
+            return MockResponse(204)
+        elif route == ("GET", f"{ADMIN_PREFIX}/operations"):
+            body = [
+                {"operation": op.label, "operationId": op.operation_id, "basePaths": op.base_paths}
+                for op in self.operations
+            ]
+        else:
+            return problem_response(
+                404, "Not Found", f"no mock endpoint {request.method} {request.path}"
+            )
+        return MockResponse(200, {"content-type": "application/json"}, json.dumps(body).encode())
+
+
+__all__ = ["MockEngine", "MockOptions", "violations_header"]

@@ -1,0 +1,257 @@
+"""A small, fast HTTP/1.1 server for the mock (asyncio + httptools, uvloop when installed).
+
+The engine is synchronous and cheap per request, so a general-purpose ASGI server's
+per-request machinery dominates the cost of an answer; this server parses with httptools
+and writes the engine's answer directly. It supports keep-alive, pipelining (answers stay
+in order, also when some are delayed), chunked request bodies, ``Expect: 100-continue``
+and several worker processes sharing one port (``SO_REUSEPORT``). The ASGI adapter in
+:mod:`mocks.server` stays the way to embed the mock in other servers and tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from http import HTTPStatus
+from typing import Any
+
+import httptools
+
+from mocks.errors import problem_response
+from mocks.server import MockApp, app_from_environment
+from mocks.types import MockRequest, MockResponse
+
+_STATUS_LINES: dict[int, bytes] = {}
+_date_cache: list[Any] = [0, b""]
+
+
+def _status_line(status: int) -> bytes:
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Status"
+        line = f"HTTP/1.1 {status} {phrase}\r\n".encode()
+        _STATUS_LINES[status] = line
+    return line
+
+
+def _date_header() -> bytes:
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache[0] = now
+        _date_cache[1] = (
+            b"date: "
+            + time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now)).encode()
+            + b"\r\n"
+        )
+    return _date_cache[1]
+
+
+def encode_response(
+    response: MockResponse, extra: list[tuple[bytes, bytes]], keep_alive: bool, head: bool
+) -> bytes:
+    """The bytes of one HTTP/1.1 answer."""
+    parts = [_status_line(response.status), _date_header()]
+    for name, value in response.headers.items():
+        parts.append(f"{name}: {value}\r\n".encode("latin-1", "replace"))
+    for name, value in extra:
+        parts.append(name + b": " + value + b"\r\n")
+    parts.append(b"content-length: %d\r\n" % len(response.body))
+    if not keep_alive:
+        parts.append(b"connection: close\r\n")
+    parts.append(b"\r\n")
+    if not head:
+        parts.append(response.body)
+    return b"".join(parts)
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: parse requests, answer them in order."""
+
+    def __init__(self, app: MockApp) -> None:
+        self.app = app
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.body: list[bytes] = []
+        self.slots: deque[list[Any]] = deque()
+        self.closing = False
+
+    # -- asyncio.Protocol ---------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._reject(400, "protocol upgrades are not supported")
+        except httptools.HttpParserError:
+            self._reject(400, "malformed HTTP request")
+
+    # -- httptools callbacks ------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self.url = b""
+        self.headers = {}
+        self.body = []
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
+
+    def on_headers_complete(self) -> None:
+        if self.headers.get("expect", "").lower() == "100-continue" and self.transport is not None:
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        url = httptools.parse_url(self.url)
+        method = self.parser.get_method().decode("ascii")
+        request = MockRequest(
+            method=method,
+            path=url.path.decode("latin-1"),
+            query_string=(url.query or b"").decode("latin-1"),
+            headers=self.headers,
+            body=b"".join(self.body),
+        )
+        keep_alive = self.parser.should_keep_alive()
+        try:
+            response, extra = self.app.answer(request)
+        except Exception as exc:
+            response, extra = (
+                problem_response(500, "Internal Server Error", f"the mock failed: {exc!r}"),
+                [],
+            )
+        payload = encode_response(response, extra, keep_alive, method == "HEAD")
+        slot: list[Any] = [payload if response.delay <= 0 else None, keep_alive]
+        self.slots.append(slot)
+        if response.delay > 0:
+            asyncio.get_running_loop().call_later(response.delay, self._fill, slot, payload)
+        else:
+            self._flush()
+
+    # -- writing ------------------------------------------------------------------
+
+    def _fill(self, slot: list[Any], payload: bytes) -> None:
+        slot[0] = payload
+        self._flush()
+
+    def _flush(self) -> None:
+        while self.slots and self.slots[0][0] is not None:
+            payload, keep_alive = self.slots.popleft()
+            if self.transport is None:
+                self.slots.clear()
+                return
+            self.transport.write(payload)
+            if not keep_alive:
+                self.transport.close()
+                self.transport = None
+                self.slots.clear()
+                return
+
+    def _reject(self, status: int, detail: str) -> None:
+        if self.transport is None:
+            return
+        response = problem_response(status, HTTPStatus(status).phrase, detail)
+        self.transport.write(encode_response(response, [], keep_alive=False, head=False))
+        self.transport.close()
+        self.transport = None
+
+
+async def serve(
+    app: MockApp,
+    host: str,
+    port: int,
+    reuse_port: bool = False,
+    stop: asyncio.Event | None = None,
+    started: asyncio.Event | None = None,
+) -> None:
+    """Serve ``app`` until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: _Connection(app),
+        host,
+        port,
+        reuse_address=True,
+        reuse_port=reuse_port,
+        backlog=2048,
+    )
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(RuntimeError, ValueError):
+                loop.add_signal_handler(sig, stop.set)
+    app.start_watching()
+    if started is not None:
+        started.set()
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        await app.stop_watching()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.wait_closed(), 2)
+
+
+def _run_loop(coroutine: Any) -> None:
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(coroutine)
+        return
+    uvloop.run(coroutine)
+
+
+def _worker(config: str, host: str, port: int) -> None:
+    os.environ["CONTRACTKIT_MOCK_CONFIG"] = config
+    _run_loop(serve(app_from_environment(), host, port, reuse_port=True))
+
+
+def run_server(
+    app: MockApp, host: str, port: int, workers: int = 1, config: str | None = None
+) -> None:
+    """Serve in this process, or in ``workers`` processes sharing the port."""
+    if workers <= 1 or config is None:
+        _run_loop(serve(app, host, port))
+        return
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_worker, args=(config, host, port), daemon=True)
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    stopping: list[int] = []
+
+    def forward(signum: int, _frame: Any) -> None:
+        stopping.append(signum)
+        for process in processes:
+            if process.pid is not None and process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    for process in processes:
+        process.join()
+
+
+__all__ = ["encode_response", "run_server", "serve"]

@@ -1,0 +1,118 @@
+"""Pytest fixtures that run a mock of a document inside the test process.
+
+Enable with ``pytest_plugins = ["mocks.pytest_plugin"]`` in a ``conftest.py``, then::
+
+    async def test_pets(mock_client):
+        client = mock_client("openapi.yaml", stateful=True)
+        assert (await client.get("/pets")).status_code == 200
+
+    def test_pets_over_http(mock_server):
+        base_url = mock_server("openapi.yaml")   # a real server on 127.0.0.1
+        assert httpx.get(f"{base_url}/pets").status_code == 200
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from mocks.engine import MockOptions
+from mocks.server import MockApp, create_app
+
+SpecPaths = str | Path | list[str | Path]
+
+
+def _paths(specs: SpecPaths) -> list[str | Path]:
+    return list(specs) if isinstance(specs, list) else [specs]
+
+
+def build_mock_app(specs: SpecPaths, **options: Any) -> MockApp:
+    """A mock ASGI app; ``options`` are :class:`MockOptions` fields (``seed``, ``stateful``...)."""
+    return create_app(_paths(specs), MockOptions(**options))
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServedMock:
+    """A mock served by uvicorn in a background thread on 127.0.0.1."""
+
+    def __init__(self, app: MockApp) -> None:
+        import uvicorn
+
+        self.app = app
+        self.port = free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start serving; returns once the server accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the mock server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def mock_app() -> Callable[..., MockApp]:
+    """Factory: ``mock_app(spec_or_folder, **options)`` -> an ASGI app."""
+    return build_mock_app
+
+
+@pytest_asyncio.fixture
+async def mock_client() -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
+    """Factory: ``mock_client(spec, **options)`` -> an ``httpx.AsyncClient`` bound to the mock."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(specs: SpecPaths, **options: Any) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=build_mock_app(specs, **options))
+        client = httpx.AsyncClient(transport=transport, base_url="http://mock")
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def mock_server() -> Iterator[Callable[..., str]]:
+    """Factory: ``mock_server(spec, **options)`` -> the base URL of a real loopback server."""
+    servers: list[ServedMock] = []
+
+    def start(specs: SpecPaths, **options: Any) -> str:
+        served = ServedMock(build_mock_app(specs, **options))
+        served.start()
+        servers.append(served)
+        return served.base_url
+
+    yield start
+    for served in servers:
+        served.stop()

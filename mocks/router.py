@@ -1,0 +1,163 @@
+"""Routing: request path + method -> operation and path parameters.
+
+Templates are compiled once into a segment tree. At every level static segments are tried
+before templated ones, so ``/users/me`` beats ``/users/{id}``; the most specific matching
+path decides, also for methods only ``/users/{id}`` has (those get 405). Server base paths
+are part of the registered templates; the bare templates are a fallback, so a client that
+leaves the base path out is still served. A path that exists with another method gives 405
+and the methods that do exist; a path that does not exist gives 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from urllib.parse import unquote
+
+Target = TypeVar("Target")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def split_path(path: str) -> list[str]:
+    """Segments of a path, without the leading slash and any trailing slash."""
+    stripped = path.strip("/")
+    return stripped.split("/") if stripped else []
+
+
+@dataclass(slots=True)
+class _Dynamic(Generic[Target]):
+    names: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    """``None`` for a whole-segment placeholder such as ``{id}``."""
+    node: _Node[Target]
+
+
+@dataclass(slots=True)
+class _Node(Generic[Target]):
+    static: dict[str, _Node[Target]] = field(default_factory=dict)
+    dynamic: list[_Dynamic[Target]] = field(default_factory=list)
+    endpoint: dict[str, Target] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMatch(Generic[Target]):
+    """The outcome of routing: a target, or 404 / 405 information."""
+
+    target: Target | None
+    params: dict[str, str]
+    allowed: tuple[str, ...] = ()
+    """Methods of the matched path (upper-case), for a 405 ``Allow`` header."""
+
+    @property
+    def status(self) -> int:
+        """200 when routed, 405 when only the method is wrong, 404 otherwise."""
+        if self.target is not None:
+            return 200
+        return 405 if self.allowed else 404
+
+
+def _segment_matcher(segment: str) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    names = tuple(_PLACEHOLDER.findall(segment))
+    whole = _PLACEHOLDER.fullmatch(segment)
+    if whole:
+        return names, None
+    parts: list[str] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(segment):
+        parts.append(re.escape(segment[last : match.start()]))
+        parts.append("([^/]+?)")
+        last = match.end()
+    parts.append(re.escape(segment[last:]))
+    return names, re.compile("".join(parts) + r"\Z")
+
+
+class Router(Generic[Target]):
+    """A compiled set of (method, path template) -> target routes."""
+
+    def __init__(self, cache_size: int = 8192) -> None:
+        self._primary: _Node[Target] = _Node()
+        self._fallback: _Node[Target] = _Node()
+        self._cache: dict[tuple[str, str], RouteMatch[Target]] = {}
+        self._cache_size = cache_size
+
+    def add(self, method: str, template: str, target: Target, fallback: bool = False) -> None:
+        """Register a route; the first registration of a (method, template) wins."""
+        node = self._fallback if fallback else self._primary
+        for segment in split_path(template):
+            if "{" in segment and _PLACEHOLDER.search(segment):
+                names, pattern = _segment_matcher(segment)
+                existing = next(
+                    (d for d in node.dynamic if d.names == names and d.pattern == pattern), None
+                )
+                if existing is None:
+                    existing = _Dynamic(names, pattern, _Node())
+                    # Segments with literal parts are more specific than bare placeholders.
+                    node.dynamic.append(existing)
+                    node.dynamic.sort(key=lambda d: d.pattern is None)
+                node = existing.node
+            else:
+                node = node.static.setdefault(segment, _Node())
+        if node.endpoint is None:
+            node.endpoint = {}
+        node.endpoint.setdefault(method.upper(), target)
+        self._cache.clear()
+
+    def match(self, method: str, path: str) -> RouteMatch[Target]:
+        """Route one request (recent answers are remembered)."""
+        key = (method, path)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._match(method, path)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _match(self, method: str, path: str) -> RouteMatch[Target]:
+        segments = [unquote(s) for s in split_path(path)]
+        method = method.upper()
+        for root in (self._primary, self._fallback):
+            for endpoint, params in _walk(root, segments, 0, {}):
+                # The most specific matching path decides, as OpenAPI says.
+                target = endpoint.get(method)
+                if target is None and method == "HEAD":
+                    target = endpoint.get("GET")
+                if target is not None:
+                    return RouteMatch(target, params)
+                return RouteMatch(None, {}, _allowed(endpoint))
+        return RouteMatch(None, {}, ())
+
+
+def _allowed(endpoint: dict[str, object]) -> tuple[str, ...]:
+    methods = set(endpoint)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return tuple(sorted(methods))
+
+
+def _walk(
+    node: _Node[Target], segments: list[str], index: int, params: dict[str, str]
+) -> Iterator[tuple[dict[str, Target], dict[str, str]]]:
+    """Endpoints matching ``segments[index:]``, most specific first."""
+    if index == len(segments):
+        if node.endpoint:
+            yield node.endpoint, params
+        return
+    segment = segments[index]
+    child = node.static.get(segment)
+    if child is not None:
+        yield from _walk(child, segments, index + 1, params)
+    if not segment:
+        return
+    for dynamic in node.dynamic:
+        if dynamic.pattern is None:
+            yield from _walk(
+                dynamic.node, segments, index + 1, {**params, dynamic.names[0]: segment}
+            )
+            continue
+        found = dynamic.pattern.match(segment)
+        if found:
+            captured = dict(zip(dynamic.names, found.groups(), strict=True))
+            yield from _walk(dynamic.node, segments, index + 1, {**params, **captured})

@@ -1,0 +1,285 @@
+"""``--stateful``: resources created through the mock are remembered, per mock process.
+
+POST on a collection stores the created resource under a fresh id; GET on the item answers
+it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
+collection lists what exists (``limit``/``offset`` honoured). Bodies keep the shape each
+response documents: the resource or the list is put where the schema has it, generated
+parts around it, and fields the schema would reject fall back to generated values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from mocks.errors import error_response
+from mocks.model import MediaType, Operation
+from mocks.negotiator import Negotiated, Preferences, negotiate
+from mocks.resources import (
+    COUNT_NAMES,
+    Resource,
+    infer_resources,
+    json_media,
+    locate_list,
+    locate_object,
+)
+from mocks.responder import Responder, seeded_rng
+from mocks.types import MockRequest, MockResponse
+from mocks.validator import ValidationResult
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
+
+
+def _get(value: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _put(value: Any, path: tuple[str, ...], inner: Any) -> Any:
+    if not path:
+        return inner
+    if not isinstance(value, dict):
+        value = {}
+    return {**value, path[0]: _put(value.get(path[0]), path[1:], inner)}
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    if not isinstance(patch, dict) or not isinstance(target, dict):
+        return patch
+    merged = dict(target)
+    for key, value in patch.items():
+        merged[key] = _merge_patch(merged.get(key), value) if isinstance(value, dict) else value
+    return merged
+
+
+class StateStore:
+    """Resources by (collection template, parent path values), then by id."""
+
+    def __init__(self, operations: list[Operation], responder: Responder) -> None:
+        self.responder = responder
+        self.resources = infer_resources(operations)
+        self._roles: dict[int, tuple[Resource, str]] = {}
+        for resource in self.resources:
+            for key, role in resource.operations.items():
+                self._roles[key] = (resource, role)
+        self._items: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
+        self._counters: dict[str, int] = {}
+
+    def reset(self) -> None:
+        """Forget every stored resource."""
+        self._items.clear()
+        self._counters.clear()
+
+    def handle(
+        self,
+        operation: Operation,
+        request: MockRequest,
+        params: dict[str, str],
+        validation: ValidationResult,
+        accept: str | None,
+    ) -> MockResponse | None:
+        """The stateful answer, or ``None`` when this operation is not part of a resource."""
+        found = self._roles.get(id(operation))
+        if found is None:
+            return None
+        resource, role = found
+        negotiated = negotiate(operation, Preferences(), accept)
+        if not isinstance(negotiated, Negotiated):
+            return None
+        parent = tuple(sorted((k, v) for k, v in params.items() if k != resource.id_param))
+        store = self._items.setdefault((resource.collection, parent), {})
+        if role == "create":
+            return self._create(resource, operation, negotiated, store, validation, request)
+        if role == "list":
+            return self._list(resource, operation, negotiated, store, validation)
+        key = params.get(resource.id_param, "")
+        if key not in store:
+            return error_response(
+                operation,
+                404,
+                [],
+                accept,
+                self.responder.seed,
+                message=f"{resource.item} {key!r} does not exist",
+            )
+        if role == "read":
+            return self._answer(operation, negotiated, resource, store[key])
+        if role in ("replace", "update"):
+            body = validation.body if isinstance(validation.body, dict) else {}
+            merged = _merge_patch(store[key], body) if role == "update" else {**store[key], **body}
+            merged[resource.id_field] = store[key].get(resource.id_field)
+            store[key] = self._conforming(operation, negotiated, resource, merged, store[key])
+            return self._answer(operation, negotiated, resource, store[key])
+        del store[key]
+        return self._answer(operation, negotiated, resource, None)
+
+    # -- building answers -----------------------------------------------------------
+
+    def _media(self, negotiated: Negotiated) -> MediaType | None:
+        media = negotiated.media
+        return media if media is not None and media.schema is not None else None
+
+    def _shell(self, operation: Operation, negotiated: Negotiated, salt: Any) -> Any:
+        media = self._media(negotiated)
+        return (
+            self.responder.generate(operation, media, (negotiated.status, salt)) if media else None
+        )
+
+    def _answer(
+        self, operation: Operation, negotiated: Negotiated, resource: Resource, item: Any
+    ) -> MockResponse:
+        media = self._media(negotiated)
+        documented = negotiated.response.key if negotiated.response else None
+        if media is None or item is None:
+            if negotiated.media is None:
+                return MockResponse(negotiated.status, {}, b"", documented_as=documented)
+            shell = self._shell(operation, negotiated, "empty")
+            return self._bytes(negotiated, shell, documented)
+        assert media.schema is not None
+        path = locate_object(media.schema, resource.id_field)
+        shell = self._shell(operation, negotiated, "shell")
+        value = _put(shell, path, item) if path is not None else shell
+        return self._bytes(negotiated, value, documented)
+
+    def _bytes(self, negotiated: Negotiated, value: Any, documented: str | None) -> MockResponse:
+        media = negotiated.media
+        headers = {"content-type": media.name} if media is not None else {}
+        body = json.dumps(value, separators=(",", ":")).encode() if media is not None else b""
+        return MockResponse(negotiated.status, headers, body, documented_as=documented)
+
+    def _conforming(
+        self,
+        operation: Operation,
+        negotiated: Negotiated,
+        resource: Resource,
+        item: dict[str, Any],
+        fallback: dict[str, Any],
+    ) -> dict[str, Any]:
+        """``item`` with the fields the response schema rejects replaced by ``fallback``'s."""
+        media = self._media(negotiated)
+        if media is None or media.schema is None:
+            return item
+        path = locate_object(media.schema, resource.id_field)
+        if path is None:
+            return item
+        shell = self._shell(operation, negotiated, "shell")
+        for _ in range(4):
+            errors = media.schema.errors(_put(shell, path, item), limit=50)
+            if not errors:
+                return item
+            depth = len(path)
+            broken = {p.split(".")[depth] for p, _ in errors if len(p.split(".")) > depth and p}
+            if not broken:
+                return item
+            item = dict(item)
+            for name in broken:
+                if name in fallback:
+                    item[name] = fallback[name]
+                else:
+                    item.pop(name, None)
+        return item
+
+    # -- roles ----------------------------------------------------------------------
+
+    def _fresh_id(self, resource: Resource, template: Any, store: dict[str, Any]) -> Any:
+        count = self._counters.get(resource.collection, 0)
+        while True:
+            count += 1
+            if isinstance(template, bool) or not isinstance(template, (int, str)):
+                candidate: Any = count
+            elif isinstance(template, int):
+                candidate = count
+            elif _UUID.match(template):
+                rng = seeded_rng(self.responder.seed, resource.collection, count)
+                candidate = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            else:
+                candidate = str(count)
+            if str(candidate) not in store:
+                self._counters[resource.collection] = count
+                return candidate
+
+    def _create(
+        self,
+        resource: Resource,
+        operation: Operation,
+        negotiated: Negotiated,
+        store: dict[str, Any],
+        validation: ValidationResult,
+        request: MockRequest,
+    ) -> MockResponse | None:
+        media = self._media(negotiated)
+        if media is None or media.schema is None:
+            return None
+        path = locate_object(media.schema, resource.id_field)
+        if path is None:
+            return None
+        counter = self._counters.get(resource.collection, 0) + 1
+        shell = self.responder.generate(operation, media, (negotiated.status, "create", counter))
+        generated = _get(shell, path)
+        if not isinstance(generated, dict):
+            return None
+        body = validation.body if isinstance(validation.body, dict) else {}
+        item = {**generated, **body}
+        item[resource.id_field] = self._fresh_id(resource, generated.get(resource.id_field), store)
+        item = self._conforming(operation, negotiated, resource, item, generated)
+        store[str(item.get(resource.id_field))] = item
+        response = self._bytes(
+            negotiated,
+            _put(shell, path, item),
+            negotiated.response.key if negotiated.response else None,
+        )
+        if negotiated.response is not None and "location" in negotiated.response.headers:
+            response.headers["location"] = (
+                request.path.rstrip("/") + "/" + str(item.get(resource.id_field))
+            )
+        return response
+
+    def _list(
+        self,
+        resource: Resource,
+        operation: Operation,
+        negotiated: Negotiated,
+        store: dict[str, Any],
+        validation: ValidationResult,
+    ) -> MockResponse | None:
+        media = self._media(negotiated)
+        if media is None or media.schema is None:
+            return None
+        path = locate_list(media.schema)
+        if path is None:
+            return None
+        items = list(store.values())
+        offset = validation.parameters.get("offset")
+        size = next(
+            (
+                validation.parameters[n]
+                for n in _PAGE_SIZE
+                if isinstance(validation.parameters.get(n), int)
+            ),
+            None,
+        )
+        start = offset if isinstance(offset, int) and offset > 0 else 0
+        page = items[start : start + size] if isinstance(size, int) else items[start:]
+        shell = self._shell(operation, negotiated, "list")
+        value = _put(shell, path, page)
+        container = _get(value, path[:-1]) if path else None
+        if isinstance(container, dict):
+            for name in list(container):
+                if (
+                    name.lower() in COUNT_NAMES
+                    and isinstance(container[name], int)
+                    and not isinstance(container[name], bool)
+                ):
+                    container[name] = len(items)
+        return self._bytes(
+            negotiated, value, negotiated.response.key if negotiated.response else None
+        )
+
+
+__all__ = ["StateStore", "json_media"]

@@ -1,0 +1,59 @@
+"""Routing: static before templated, base paths, 404 and 405 with Allow."""
+
+from __future__ import annotations
+
+from mocks.router import Router
+
+
+def build() -> Router[str]:
+    router: Router[str] = Router()
+    router.add("get", "/v1/users/{id}", "get-user")
+    router.add("delete", "/v1/users/{id}", "delete-user")
+    router.add("get", "/v1/users/me", "me")
+    router.add("get", "/v1/files/{name}.{ext}", "file")
+    router.add("get", "/v1/files/{path}", "any-file")
+    router.add("get", "/users/{id}", "get-user", fallback=True)
+    return router
+
+
+def test_static_segment_wins_over_template() -> None:
+    match = build().match("GET", "/v1/users/me")
+    assert match.target == "me"
+    assert match.params == {}
+
+
+def test_template_captures_and_decodes_parameters() -> None:
+    match = build().match("GET", "/v1/users/a%20b")
+    assert match.target == "get-user"
+    assert match.params == {"id": "a b"}
+
+
+def test_concrete_path_decides_even_for_methods_only_the_template_has() -> None:
+    match = build().match("DELETE", "/v1/users/me")
+    assert (match.status, match.allowed) == (405, ("GET", "HEAD"))
+
+
+def test_partial_segment_templates() -> None:
+    router = build()
+    assert router.match("GET", "/v1/files/report.pdf").params == {"name": "report", "ext": "pdf"}
+    assert router.match("GET", "/v1/files/README").target == "any-file"
+
+
+def test_unknown_path_is_404_and_unknown_method_is_405_with_allow() -> None:
+    router = build()
+    missing = router.match("GET", "/v1/nothing")
+    assert (missing.status, missing.allowed) == (404, ())
+    wrong = router.match("POST", "/v1/users/7")
+    assert wrong.status == 405
+    assert wrong.allowed == ("DELETE", "GET", "HEAD")
+
+
+def test_head_is_served_by_get_and_trailing_slash_is_ignored() -> None:
+    router = build()
+    assert router.match("HEAD", "/v1/users/7/").target == "get-user"
+
+
+def test_fallback_routes_serve_paths_without_base_path() -> None:
+    router = build()
+    assert router.match("GET", "/users/3").target == "get-user"
+    assert router.match("GET", "/v1/users/3").params == {"id": "3"}

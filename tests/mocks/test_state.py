@@ -1,0 +1,86 @@
+"""--stateful: create, read, update, list, delete on CRUD-shaped documents, no configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from mocks.engine import MockEngine
+from mocks.resources import infer_resources
+
+MockClient = Callable[..., httpx.AsyncClient]
+
+
+def test_resources_and_id_fields_are_inferred(specs_dir: Path) -> None:
+    engine = MockEngine.from_paths([specs_dir / "crud.yaml", specs_dir / "petstore.yaml"])
+    found = {(r.collection, r.item, r.id_field) for r in infer_resources(engine.operations)}
+    assert (
+        "/projects/{projectId}/notes",
+        "/projects/{projectId}/notes/{noteId}",
+        "noteId",
+    ) in found
+    assert ("/pets", "/pets/{petId}", "id") in found
+
+
+async def test_crud_scenario_with_envelopes_and_nested_collections(
+    mock_client: MockClient, specs_dir: Path
+) -> None:
+    client = mock_client(specs_dir / "crud.yaml", stateful=True)
+    base = "/projects/p1/notes"
+    created = await client.post(base, json={"text": "first"})
+    assert created.status_code == 201
+    note = created.json()["data"]
+    assert note["text"] == "first"
+    note_id = note["noteId"]
+    second = (await client.post(base, json={"text": "second", "pinned": True})).json()["data"]
+    assert second["noteId"] != note_id and second["pinned"] is True
+
+    read = await client.get(f"{base}/{note_id}")
+    assert read.status_code == 200 and read.json()["data"] == note
+
+    patched = await client.patch(f"{base}/{note_id}", json={"pinned": True})
+    assert patched.json()["data"] == {**note, "pinned": True}
+    replaced = await client.put(f"{base}/{note_id}", json={"text": "changed"})
+    assert replaced.json()["data"]["text"] == "changed"
+    assert replaced.json()["data"]["noteId"] == note_id
+
+    listing = (await client.get(base)).json()
+    assert listing["total"] == 2
+    assert [n["noteId"] for n in listing["data"]] == [note_id, second["noteId"]]
+    page = (await client.get(base, params={"limit": 1, "offset": 1})).json()
+    assert [n["noteId"] for n in page["data"]] == [second["noteId"]] and page["total"] == 2
+    other_project = (await client.get("/projects/p2/notes")).json()
+    assert other_project["data"] == [] and other_project["total"] == 0
+
+    deleted = await client.delete(f"{base}/{note_id}")
+    assert deleted.status_code == 204
+    gone = await client.get(f"{base}/{note_id}")
+    assert gone.status_code == 404
+    assert note_id in gone.json()["message"]
+    assert [n["noteId"] for n in (await client.get(base)).json()["data"]] == [second["noteId"]]
+
+
+async def test_integer_ids_location_header_and_reset(
+    mock_client: MockClient, specs_dir: Path
+) -> None:
+    client = mock_client(specs_dir / "petstore.yaml", stateful=True)
+    headers = {"x-api-key": "k"}
+    created = await client.post("/v1/pets", json={"name": "Rex", "kind": "dog"}, headers=headers)
+    assert created.json()["id"] == 1
+    assert created.headers["location"] == "/v1/pets/1"
+    assert (await client.get("/v1/pets/1")).json()["name"] == "Rex"
+    assert (await client.post("/__mock/reset")).status_code == 204
+    assert (await client.get("/v1/pets/1")).status_code == 404
+
+
+async def test_without_stateful_answers_are_generated(
+    mock_client: MockClient, specs_dir: Path
+) -> None:
+    client = mock_client(specs_dir / "crud.yaml")
+    assert (
+        await client.delete("/projects/p/notes/3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    ).status_code == 204
+    read = await client.get("/projects/p/notes/3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    assert read.status_code == 200 and "noteId" in read.json()["data"]
