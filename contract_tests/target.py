@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contract_tests.inprocess import ServerErrorsAsResponses
 from contract_tests.documents import LoadedDocument
+from contract_tests.inprocess import ServerErrorsAsResponses
 
 ASGI_ORIGIN = "http://testserver"
 
