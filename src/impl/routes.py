@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from contractkit.openapi import HTTP_METHODS
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
