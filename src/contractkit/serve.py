@@ -47,8 +47,11 @@ def run(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         print(f"contractkit serve: {exc}", file=sys.stderr)
         return 2
+    from impl.apis import definition
+
     for api in _apis(args.api):
-        print(f"{api}: http://{args.host}:{args.port}/{api}/ui", file=sys.stderr)
+        base = definition(api).base_path
+        print(f"{api}: http://{args.host}:{args.port}{base}/ui", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -11,7 +11,7 @@ from impl.config import Settings
 from impl.db import Database
 from impl.errors import EnvelopeRenderer
 
-API_PACKAGES = ("peerly",)
+API_PACKAGES = ("chainsite", "peerly", "pers")
 """Packages under ``impl`` that each serve one API; each exposes ``DEFINITION``."""
 
 
@@ -29,6 +29,10 @@ class ApiDefinition:
     build_context: Callable[[Settings, Database], Any]
     security_map: Callable[[Any], dict[str, type]] | None = None
     mount: str | None = None
+    documents: tuple[str, ...] = ()
+    """Module documents (file stems) to serve; empty serves every document of the folder."""
+    middleware: tuple[type, ...] = ()
+    """ASGI middleware classes placed just before Connexion's security middleware."""
 
     @property
     def package(self) -> str:

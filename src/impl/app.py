@@ -7,10 +7,11 @@ from pathlib import Path
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
-from contractkit.openapi.bundle import bundle_folder
+from contractkit.openapi.bundle import bundle, bundle_folder
 from contractkit.paths import api_specs_dir
 from impl.apis import api_names, definition
 from impl.config import Settings, load_settings
@@ -40,7 +41,12 @@ def create_app(
     for name in apis or api_names():
         api = definition(name)
         folder = (specs_root / name) if specs_root else api_specs_dir(name)
-        bundled = bundle_folder(folder)
+        if api.documents:
+            bundled = bundle([folder / f"{stem}.yaml" for stem in api.documents])
+        else:
+            bundled = bundle_folder(folder)
+        for middleware in api.middleware:
+            app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
         context = api.build_context(settings, database)
         security_map = api.security_map(context) if api.security_map else {}
         app.add_api(

@@ -13,7 +13,6 @@ from connexion.validators import (
     FormDataValidator,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
-    MultiPartFormDataValidator,
     ParameterValidator,
     TextResponseBodyValidator,
 )
@@ -21,6 +20,7 @@ from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from impl.errors import FieldErrors
+from impl.storage.multipart import SpooledMultipartValidator
 
 BODY_FIELD = "body"
 
@@ -108,7 +108,7 @@ VALIDATOR_MAP: dict[str, t.Any] = {
         {
             "*/*json": FieldReportingJSONBodyValidator,
             "application/x-www-form-urlencoded": FormDataValidator,
-            "multipart/form-data": MultiPartFormDataValidator,
+            "multipart/form-data": SpooledMultipartValidator,
         }
     ),
     "response": MediaTypeDict(

@@ -1,0 +1,54 @@
+"""The Chainsite API: file uploads to the chainsite's storage."""
+
+from __future__ import annotations
+
+from impl.apis import ApiDefinition
+from impl.chainsite.context import ChainsiteContext
+from impl.chainsite.settings import load_chainsite_settings
+from impl.chainsite.tokens import InvalidToken, TokenService
+from impl.config import Settings
+from impl.db import Database
+from impl.errors import ApiError
+from impl.security import bearer_handler
+from impl.storage.config import storage_for
+from impl.storage.multipart import limit_request_bodies
+
+NAME = "chainsite"
+BASE_PATH = "/chainsite"
+
+
+def envelope(error: ApiError) -> dict:
+    """Chainsite's failure envelope: ``{"status": "error", "message", "data": {code, fields}}``."""
+    data: dict = {"code": error.code}
+    if error.fields:
+        data["fields"] = error.fields
+    return {"status": "error", "message": error.message, "data": data}
+
+
+def build_context(settings: Settings, db: Database) -> ChainsiteContext:
+    chainsite = load_chainsite_settings(settings)
+    limit_request_bodies(BASE_PATH, chainsite.max_upload_bytes)
+    return ChainsiteContext(
+        settings=chainsite,
+        db=db,
+        storage=storage_for(settings, NAME),
+        tokens=TokenService(chainsite),
+        base_path=BASE_PATH,
+    )
+
+
+def security_map(ctx: ChainsiteContext) -> dict[str, type]:
+    """Bearer tokens are Chainsite JWTs; ``token_info["sub"]`` is the caller's user id."""
+
+    def check(token: str) -> dict | None:
+        try:
+            return {"sub": ctx.tokens.verify(token)}
+        except InvalidToken:
+            return None
+
+    return {"bearer": bearer_handler(check)}
+
+
+DEFINITION = ApiDefinition(
+    name=NAME, envelope=envelope, build_context=build_context, security_map=security_map
+)

@@ -1,0 +1,200 @@
+"""Handlers of the files module: uploads, listing, details, signed URLs and stored bytes."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from starlette.datastructures import UploadFile
+from starlette.responses import StreamingResponse
+
+from impl.chainsite.context import ChainsiteContext
+from impl.chainsite.models import PRIVATE, PUBLIC, StoredFile
+from impl.chainsite.objectid import new_object_id
+from impl.chainsite.records import file_record, success
+from impl.errors import ApiError, not_found
+from impl.storage.base import InvalidKey, ObjectMissing, check_key
+from impl.storage.detect import extension_for
+from impl.storage.serving import object_response, request_origin
+from impl.storage.uploads import (
+    EmptyUpload,
+    TypeRefused,
+    UploadTooLarge,
+    file_chunks,
+    store_upload,
+)
+from impl.timeutil import utcnow
+
+MAX_NAME_LENGTH = 255
+_UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def _route(ctx: ChainsiteContext) -> str:
+    """Absolute URL of this API's ``/storage`` route (the local backend's file addresses)."""
+    return f"{request_origin(ctx.settings.public_url)}{ctx.base_path}/storage"
+
+
+def _invalid_file(message: str) -> ApiError:
+    return ApiError(400, "invalid_data", message, {"file": message})
+
+
+def original_name(file_name: str | None) -> str:
+    """The part's file name, refused (400) when empty, too long, or holding a folder or ``..``."""
+    if not file_name:
+        raise _invalid_file("The file part has no file name")
+    if len(file_name) > MAX_NAME_LENGTH:
+        raise _invalid_file(f"The file name is longer than {MAX_NAME_LENGTH} characters")
+    if _UNSAFE_NAME.search(file_name) or ".." in file_name:
+        raise _invalid_file("The file name may not hold '/', '\\', '..' or control characters")
+    return file_name
+
+
+def _upload(
+    ctx: ChainsiteContext, token_info: dict[str, Any], file: UploadFile | None, visibility: str
+) -> tuple[dict, int]:
+    if not isinstance(file, UploadFile):
+        raise _invalid_file("This field is required")
+    name = original_name(file.filename)
+    user_id = str(token_info["sub"])
+    settings = ctx.settings
+    try:
+        stored = store_upload(
+            ctx.storage,
+            file_chunks(file.file),
+            key_for=lambda content_type: (
+                f"{visibility}/{user_id}/{uuid.uuid4()}.{extension_for(content_type)}"
+            ),
+            max_bytes=settings.max_upload_bytes,
+            allowed_types=settings.allowed_types,
+        )
+    except EmptyUpload as exc:
+        raise _invalid_file(str(exc)) from exc
+    except UploadTooLarge as exc:
+        raise ApiError(413, "payload_too_large", str(exc)) from exc
+    except TypeRefused as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc)) from exc
+    try:
+        with ctx.db.transaction() as session:
+            now = utcnow()
+            record = StoredFile(
+                id=new_object_id(),
+                name=stored.key,
+                visibility=visibility,
+                uploaded_by=user_id,
+                content_type=stored.content_type,
+                size=stored.size,
+                original_name=name,
+                status=True,
+                created_at=now,
+                updated_at=now,
+                version=0,
+            )
+            session.add(record)
+            session.flush()
+            body = file_record(record, ctx.storage, _route(ctx))
+    except BaseException:
+        ctx.storage.delete(stored.key)
+        raise
+    return success("file Uploaded Successfully", body), 200
+
+
+def _upload_and_close(
+    ctx: ChainsiteContext, token_info: dict[str, Any], file: UploadFile | None, visibility: str
+) -> tuple[dict, int]:
+    """Upload, then close the part's spooled copy whatever happened."""
+    try:
+        return _upload(ctx, token_info, file, visibility)
+    finally:
+        if isinstance(file, UploadFile):
+            file.file.close()
+
+
+def upload_public_file(
+    ctx: ChainsiteContext, token_info: dict[str, Any], file: UploadFile | None = None
+) -> tuple[dict, int]:
+    return _upload_and_close(ctx, token_info, file, PUBLIC)
+
+
+def upload_private_file(
+    ctx: ChainsiteContext, token_info: dict[str, Any], file: UploadFile | None = None
+) -> tuple[dict, int]:
+    return _upload_and_close(ctx, token_info, file, PRIVATE)
+
+
+def list_user_files(
+    ctx: ChainsiteContext,
+    token_info: dict[str, Any],
+    page: int = 1,
+    limit: int = 10,
+    coinName: str | None = None,  # accepted, filters nothing (see the spec)
+) -> tuple[dict, int]:
+    user_id = str(token_info["sub"])
+    mine = (StoredFile.uploaded_by == user_id, StoredFile.deleted_at.is_(None))
+    with ctx.db.transaction() as session:
+        count = session.scalar(select(func.count()).select_from(StoredFile).where(*mine)) or 0
+        records = session.scalars(
+            select(StoredFile)
+            .where(*mine)
+            .order_by(StoredFile.created_at.desc(), StoredFile.id.desc())
+            .limit(limit)
+            .offset((page - 1) * limit)
+        )
+        route = _route(ctx)
+        items = [file_record(record, ctx.storage, route) for record in records]
+    return success("OK", {"count": count, "pages": math.ceil(count / limit), "data": items}), 200
+
+
+def _visible_file(ctx: ChainsiteContext, file_id: str, user_id: str) -> StoredFile:
+    with ctx.db.transaction() as session:
+        record = session.get(StoredFile, file_id.lower())
+    if record is None or not record.visible_to(user_id):
+        raise not_found("File")
+    return record
+
+
+def get_file_details(
+    ctx: ChainsiteContext, id: str, token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    record = _visible_file(ctx, id, str(token_info["sub"]))
+    return success("Success", file_record(record, ctx.storage, _route(ctx))), 200
+
+
+def get_file_download_url(
+    ctx: ChainsiteContext, id: str, token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    record = _visible_file(ctx, id, str(token_info["sub"]))
+    url = ctx.storage.signed_url(
+        record.name,
+        "GET",
+        ctx.settings.signed_url_ttl_seconds,
+        _route(ctx),
+        content_type=record.content_type,
+    )
+    return success("Success", url), 200
+
+
+def download_stored_file(
+    ctx: ChainsiteContext, name: str, expires: int | None = None, signature: str | None = None
+) -> StreamingResponse:
+    if not ctx.storage.serves_own_urls:
+        raise not_found("File")
+    try:
+        check_key(name)
+    except InvalidKey as exc:
+        raise not_found("File") from exc
+    with ctx.db.transaction() as session:
+        record = session.scalar(select(StoredFile).where(StoredFile.name == name))
+    if record is None or record.deleted_at is not None:
+        raise not_found("File")
+    signed = expires is not None or signature is not None
+    if signed and not ctx.storage.verify("GET", name, expires, signature):
+        raise ApiError(403, "invalid_signature", "The signed URL is invalid or has expired")
+    if not signed and not record.is_public:
+        raise ApiError(403, "invalid_signature", "A private file needs a signed URL")
+    try:
+        return object_response(ctx.storage, name, record.content_type, record.original_name)
+    except ObjectMissing as exc:
+        raise not_found("File") from exc

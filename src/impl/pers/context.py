@@ -1,0 +1,20 @@
+"""The services every PERS handler receives as its first argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from impl.db import Database
+from impl.pers.credentials import PersTokens, ProjectKeys
+from impl.pers.settings import PersSettings
+from impl.storage.base import Storage
+
+
+@dataclass(frozen=True)
+class PersContext:
+    settings: PersSettings
+    db: Database
+    storage: Storage
+    tokens: PersTokens
+    project_keys: ProjectKeys
+    base_path: str

@@ -1,0 +1,104 @@
+"""Who is calling PERS, and for which tenant: JWTs and project keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+
+from impl.db import Database
+from impl.pers.models import ProjectKey
+from impl.pers.settings import TENANT, PersSettings
+from impl.timeutil import utcnow
+
+ALGORITHM = "HS256"
+ROLES = ("admin", "business", "user")
+REQUIRED_CLAIMS = ["sub", "tenant", "role", "iss", "iat", "exp"]
+
+
+class InvalidCredentials(Exception):
+    """The token or key is malformed, forged, expired or unknown."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str
+    tenant: str
+    role: str
+
+    def as_token_info(self) -> dict[str, Any]:
+        return {"sub": self.subject, "tenant": self.tenant, "role": self.role}
+
+
+class PersTokens:
+    def __init__(self, settings: PersSettings) -> None:
+        self._settings = settings
+
+    def issue(self, *, subject: str, tenant: str, role: str, ttl_seconds: int | None = None) -> str:
+        now = utcnow()
+        ttl = ttl_seconds if ttl_seconds is not None else self._settings.token_ttl_seconds
+        claims = {
+            "sub": subject,
+            "tenant": tenant,
+            "role": role,
+            "iss": self._settings.jwt_issuer,
+            "iat": int(now.timestamp()),
+            "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+        }
+        return jwt.encode(claims, self._settings.jwt_secret, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> Caller:
+        try:
+            claims = jwt.decode(
+                token,
+                self._settings.jwt_secret,
+                algorithms=[ALGORITHM],
+                issuer=self._settings.jwt_issuer,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidCredentials(str(exc)) from exc
+        subject, tenant, role = claims["sub"], claims["tenant"], claims["role"]
+        if not (isinstance(subject, str) and subject and isinstance(tenant, str)):
+            raise InvalidCredentials("sub and tenant must be strings")
+        if not TENANT.match(tenant) or role not in ROLES:
+            raise InvalidCredentials("unknown tenant form or role")
+        return Caller(subject, tenant, role)
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ProjectKeys:
+    """Project keys from configuration, plus those created with ``contractkit token pers``."""
+
+    def __init__(self, settings: PersSettings, db: Database) -> None:
+        self._configured = {
+            key_digest(key): tenant for key, tenant in settings.project_keys.items()
+        }
+        self._db = db
+
+    def tenant_of(self, key: str) -> str:
+        digest = key_digest(key)
+        for known, tenant in self._configured.items():
+            if hmac.compare_digest(known, digest):
+                return tenant
+        with self._db.transaction() as session:
+            stored = session.scalar(select(ProjectKey).where(ProjectKey.key_digest == digest))
+        if stored is None:
+            raise InvalidCredentials("unknown project key")
+        return stored.tenant
+
+    def create(self, tenant: str) -> str:
+        """A new random key for ``tenant``; only its digest is kept."""
+        key = f"pk_{secrets.token_urlsafe(32)}"
+        with self._db.transaction() as session:
+            session.add(ProjectKey(tenant=tenant, key_digest=key_digest(key)))
+        return key
