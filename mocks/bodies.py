@@ -74,7 +74,7 @@ def _multipart_pairs(body: bytes, content_type_header: str) -> list[tuple[str, A
     pairs: list[tuple[str, Any]] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        if not name:
+        if name is None:
             raise BodyError("multipart part without a name")
         payload = part.get_payload(decode=True) or b""
         part_type = part.get_content_type()

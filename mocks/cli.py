@@ -14,6 +14,18 @@ examples:
   contractkit mock openapi.yaml --port 8080 --dynamic --seed 7
   contractkit mock api.json --stateful                # POST/GET/PUT/PATCH/DELETE remember data
   contractkit mock api.yaml --delay 50-200 --error-rate 0.05 --watch
+  contractkit mock specs/blaize --auth '*=s3cret'     # any scheme accepts s3cret, nothing else
+  contractkit mock specs/peerly --auth bearerAuth=eyJhbGciOi.eyJzdWIiOi.c2ln --forbidden-auth \
+      bearerAuth=eyJhbGciOi.eyJndWVzdCI6.c2ln          # 403 for this token
+
+credentials: by default (as Prism does) the credentials an operation's security requires must be
+  present and well-formed (Basic is base64 user:password, a JWT bearer has three parts), else 401;
+  their values are not checked. Declaring valid ones with --auth SCHEME=VALUE (SCHEME is a name
+  from components.securitySchemes, or * for every scheme) makes the mock authenticate: any other
+  value is answered with 401, also next to an accepted credential, and values declared with
+  --forbidden-auth get 403. VALUE is the API key, the bearer token, or user:password for Basic.
+  A security scheme may declare its own: x-mock: {credentials: [...], forbidden: [...]}.
+  Credentials are checked before anything else: 401/403 come before 400, 404 and 422.
 
 clients steer answers like Prism's:  Prefer: code=404 | example=<name> | dynamic=true
 mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations;
@@ -44,6 +56,15 @@ def _rate(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("the error rate must be between 0 and 1")
     return value
+
+
+def _credential(text: str) -> tuple[str, str]:
+    scheme, sep, value = text.partition("=")
+    if not sep or not scheme.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected SCHEME=VALUE (SCHEME a security scheme name or *), got {text!r}"
+        )
+    return scheme.strip(), value
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -85,6 +106,23 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         metavar="RATE",
         help="fraction of requests answered with a 5xx fault (0..1)",
+    )
+    parser.add_argument(
+        "--auth",
+        type=_credential,
+        action="append",
+        default=[],
+        metavar="SCHEME=VALUE",
+        help="a valid credential for a security scheme (* = every scheme; repeatable); once any "
+        "is declared, other values get 401 (see 'credentials' below)",
+    )
+    parser.add_argument(
+        "--forbidden-auth",
+        type=_credential,
+        action="append",
+        default=[],
+        metavar="SCHEME=VALUE",
+        help="a known credential without access: answered with 403 (repeatable)",
     )
     parser.add_argument(
         "--cors",
@@ -131,11 +169,13 @@ def run(args: argparse.Namespace) -> int:
         delay_ms=args.delay,
         error_rate=args.error_rate,
         cors=args.cors,
+        credentials=tuple(args.auth),
+        forbidden_credentials=tuple(args.forbidden_auth),
     )
     specs = [str(s) for s in args.specs]
     try:
         app = create_app(specs, options, watch=args.watch)
-    except DocumentError as exc:
+    except (DocumentError, ValueError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
         return 2
     count = len(app.engine.operations)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mocks.deletions import DeletedPaths, resource_path
 from mocks.documents import Workspace, load_workspace
 from mocks.errors import error_response, problem_response, violations_header
 from mocks.model import Operation, collect_operations
@@ -22,11 +23,13 @@ from mocks.negotiator import (
     Preferences,
     negotiate,
     parse_prefer,
+    response_for_status,
 )
 from mocks.observe import Coverage, RequestLog
 from mocks.responder import Responder
 from mocks.router import Router
 from mocks.schemas import SchemaCompiler
+from mocks.security import CredentialPolicy
 from mocks.state import StateStore
 from mocks.types import MockRequest, MockResponse
 from mocks.validator import validate_request
@@ -44,6 +47,10 @@ class MockOptions:
     delay_ms: tuple[float, float] = (0.0, 0.0)
     error_rate: float = 0.0
     cors: bool = True
+    credentials: tuple[tuple[str, str], ...] = ()
+    """Valid credentials: (scheme name or ``*``, value); declaring any makes values checked."""
+    forbidden_credentials: tuple[tuple[str, str], ...] = ()
+    """Known credentials that lack access: answered with 403."""
 
 
 class MockEngine:
@@ -61,10 +68,22 @@ class MockEngine:
         for operation in self.operations:
             if any(operation.base_paths):
                 self.router.add(operation.method, operation.template, operation, fallback=True)
+        self.credentials = CredentialPolicy.from_pairs(
+            self.options.credentials, self.options.forbidden_credentials
+        )
+        named = self.credentials.scheme_names()
+        unknown = named - self.security_scheme_names() if named else set()
+        if unknown:
+            known = ", ".join(sorted(self.security_scheme_names())) or "none"
+            raise ValueError(
+                f"unknown security scheme(s) {', '.join(sorted(unknown))}; "
+                f"the documents use: {known}"
+            )
         self.responder = Responder(self.options.seed)
         self.coverage = Coverage(self.operations)
         self.log = RequestLog()
         self.state = StateStore(self.operations, self.responder) if self.options.stateful else None
+        self.deleted = DeletedPaths()
         self._faults = random.Random(self.options.seed)
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
@@ -76,6 +95,10 @@ class MockEngine:
     ) -> MockEngine:
         """An engine for the documents found in files and folders."""
         return cls(load_workspace(paths), options)
+
+    def security_scheme_names(self) -> set[str]:
+        """Names of the security schemes the operations require."""
+        return {name for op in self.operations for alt in op.security for name in alt}
 
     # -- the pipeline ---------------------------------------------------------------
 
@@ -110,7 +133,7 @@ class MockEngine:
         self, operation: Operation, request: MockRequest, params: dict[str, str]
     ) -> MockResponse:
         accept = request.headers.get("accept")
-        validation = validate_request(operation, request, params)
+        validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
         if not validation.valid:
             response = error_response(
@@ -129,8 +152,19 @@ class MockEngine:
             return response
         prefer = parse_prefer(request.headers.get("prefer"))
         fault = self._fault(operation)
+        tracked = bool(self.deleted) or operation.method == "delete"
+        path = resource_path(operation, params) if tracked else ()
         response: MockResponse | None = None
-        if fault is not None:
+        if (
+            tracked
+            and prefer.code is None
+            and self.deleted.refuses(operation, path)
+            and response_for_status(operation, 404) is not None
+        ):
+            response = error_response(
+                operation, 404, [], accept, self.options.seed, message=f"{request.path} was deleted"
+            )
+        elif fault is not None:
             response = error_response(
                 operation, fault, [], accept, self.options.seed, message="Injected fault"
             )
@@ -138,6 +172,8 @@ class MockEngine:
             response = self.state.handle(operation, request, params, validation, accept)
         if response is None:
             response = self._documented(operation, request, params, prefer, accept)
+        if tracked:
+            self.deleted.record(operation, path, response.status)
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
         return response
@@ -208,6 +244,7 @@ class MockEngine:
         """Forget state, request log and coverage."""
         if self.state is not None:
             self.state.reset()
+        self.deleted.reset()
         self.log.reset()
         self.coverage.reset()
 

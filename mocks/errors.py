@@ -1,6 +1,6 @@
 """Answers to invalid requests, in the error shape the document itself declares.
 
-The declared error response (401, 415, 422/400, ``4XX`` or ``default``) is produced from its
+The declared error response (401, 403, 415, 422/400, ``4XX`` or ``default``) is produced from its
 example or its schema, then its message field(s) and per-field maps/lists are filled with the
 real violations, as far as the schema has room for them; the result is checked against the
 schema, and filling stops where it would break it. Only when the document declares nothing
@@ -16,6 +16,7 @@ from typing import Any
 from mocks.generator import Generator, flatten_schema, generate_valid
 from mocks.model import MediaType, Operation, ResponseSpec
 from mocks.negotiator import choose_media, find_example, has_example, response_for_status
+from mocks.responder import wire_media_type
 from mocks.schemas import CompiledSchema
 from mocks.types import MockResponse, Violation
 
@@ -52,6 +53,7 @@ _CODE_NAMES = {"code", "error_code", "errorcode"}
 _CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -241,6 +243,7 @@ def problem_response(
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     415: "Unsupported Media Type",
     422: "Unprocessable Entity",
@@ -283,7 +286,7 @@ def error_response(
     media = chosen if isinstance(chosen, MediaType) else next(iter(response.content.values()), None)
     if media is None:
         return MockResponse(actual, headers, b"", documented_as=response.key)
-    headers["content-type"] = media.name
+    headers["content-type"] = wire_media_type(media)
     example = find_example(media, None, operation.workspace)
     from_example = has_example(example)
     body: Any = example if from_example else None

@@ -6,6 +6,10 @@ Enable with ``pytest_plugins = ["mocks.pytest_plugin"]`` in a ``conftest.py``, t
         client = mock_client("openapi.yaml", stateful=True)
         assert (await client.get("/pets")).status_code == 200
 
+    async def test_login_required(mock_client):
+        client = mock_client("openapi.yaml", credentials={"apiKey": "s3cret"})
+        assert (await client.get("/pets", headers={"X-API-Key": "nope"})).status_code == 401
+
     def test_pets_over_http(mock_server):
         base_url = mock_server("openapi.yaml")   # a real server on 127.0.0.1
         assert httpx.get(f"{base_url}/pets").status_code == 200
@@ -16,7 +20,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +38,19 @@ def _paths(specs: SpecPaths) -> list[str | Path]:
     return list(specs) if isinstance(specs, list) else [specs]
 
 
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(scheme), str(credential)) for scheme, credential in items)
+
+
 def build_mock_app(specs: SpecPaths, **options: Any) -> MockApp:
-    """A mock ASGI app; ``options`` are :class:`MockOptions` fields (``seed``, ``stateful``...)."""
+    """A mock ASGI app; ``options`` are :class:`MockOptions` fields (``seed``, ``stateful``...).
+
+    ``credentials`` and ``forbidden_credentials`` may be given as ``{scheme: value}``.
+    """
+    for name in ("credentials", "forbidden_credentials"):
+        if name in options:
+            options[name] = _pairs(options[name])
     return create_app(_paths(specs), MockOptions(**options))
 
 

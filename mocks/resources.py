@@ -79,15 +79,58 @@ def _properties(compiled: CompiledSchema, node: object) -> dict[str, object]:
     return properties if isinstance(properties, dict) else {}
 
 
+def _alternatives(compiled: CompiledSchema, node: object) -> list[object]:
+    """``node`` itself, then the branches of its ``oneOf``/``anyOf``."""
+    flat = flatten_schema(compiled, node)
+    branches = flat.get("oneOf") or flat.get("anyOf") or []
+    return [node, *(branches if isinstance(branches, list) else [])]
+
+
+def object_slot(compiled: CompiledSchema, id_field: str) -> tuple[tuple[str, ...], object] | None:
+    """Where an object holding ``id_field`` sits in a response, and its schema node.
+
+    The root, a property of the root, or the same within one of the root's alternatives.
+    """
+    for candidate in _alternatives(compiled, compiled.schema):
+        properties = _properties(compiled, candidate)
+        if id_field in properties:
+            return (), candidate
+        for name, sub in properties.items():
+            if id_field in _properties(compiled, sub):
+                return (name,), sub
+    return None
+
+
 def locate_object(compiled: CompiledSchema, id_field: str) -> tuple[str, ...] | None:
     """Where an object holding ``id_field`` sits in a response (``()`` = the root)."""
-    root = compiled.schema
-    if id_field in _properties(compiled, root):
-        return ()
-    for name, sub in _properties(compiled, root).items():
-        if id_field in _properties(compiled, sub):
-            return (name,)
+    slot = object_slot(compiled, id_field)
+    return slot[0] if slot is not None else None
+
+
+def array_slot(compiled: CompiledSchema, id_field: str) -> object | None:
+    """The item schema of an array alternative of the root whose items hold ``id_field``
+    (bulk creation answered with one entry per created resource)."""
+    for candidate in _alternatives(compiled, compiled.schema)[1:]:
+        flat = flatten_schema(compiled, candidate)
+        items = flat.get("items")
+        if (flat.get("type") == "array" or items is not None) and id_field in _properties(
+            compiled, items
+        ):
+            return items
     return None
+
+
+def node_at(compiled: CompiledSchema, path: tuple[str, ...]) -> object:
+    """The schema node of the value at ``path`` (property names from the root)."""
+    node: object = compiled.schema
+    for part in path:
+        node = _properties(compiled, node).get(part, {})
+    return node
+
+
+def list_items_node(compiled: CompiledSchema, path: tuple[str, ...]) -> object:
+    """The schema of one entry of the array at ``path``."""
+    return flatten_schema(compiled, node_at(compiled, path)).get("items", {})
 
 
 def locate_list(compiled: CompiledSchema) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ import random
 from typing import Any
 
 from mocks.bodies import is_json_media
-from mocks.generator import Generator, generate_valid
+from mocks.generator import Generator, flatten_schema, generate_valid
 from mocks.model import MediaType, Operation, ResponseSpec
 from mocks.negotiator import find_example, has_example
 from mocks.types import MockRequest, MockResponse
@@ -32,6 +32,35 @@ def canonical_request(request: MockRequest, path_params: dict[str, str]) -> str:
     """The parts of a request that decide a dynamic answer, in a stable order."""
     body = hashlib.blake2b(request.body, digest_size=8).hexdigest() if request.body else ""
     return repr((sorted(path_params.items()), sorted(request.query), body))
+
+
+_WILDCARD_DEFAULTS = {
+    "text": "text/plain",
+    "image": "image/png",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "font": "font/woff2",
+}
+
+
+def wire_media_type(media: MediaType) -> str:
+    """The ``Content-Type`` to answer for a documented media type: itself, or for a range
+    (``*/*``, ``image/*``) a concrete type that it covers and that suits the schema."""
+    name = media.name
+    if "*" not in name:
+        return name
+    kind = name.split(";", 1)[0].strip().lower().partition("/")[0]
+    if kind in _WILDCARD_DEFAULTS:
+        return _WILDCARD_DEFAULTS[kind]
+    schema = flatten_schema(media.schema, media.schema.schema) if media.schema else {}
+    textual = schema.get("type") == "string"
+    if textual and schema.get("format") not in ("binary", "byte"):
+        return "text/plain" if kind == "*" else f"{kind}/octet-stream"
+    if textual or media.schema is None:
+        return (
+            "application/octet-stream" if kind in ("*", "application") else f"{kind}/octet-stream"
+        )
+    return "application/json" if kind in ("*", "application") else f"{kind}/octet-stream"
 
 
 def serialize(value: Any, media_name: str) -> bytes:
@@ -134,11 +163,12 @@ class Responder:
             )
             if not found:
                 return None
-            headers["content-type"] = media.name
+            wire = wire_media_type(media)
+            headers["content-type"] = wire
             if not valid:
                 headers[WARNING_HEADER] = "generated body does not fully conform to its schema"
             if value is not None or media.schema is not None:
-                body = serialize(value, media.name)
+                body = serialize(value, wire)
         answer = MockResponse(status, headers, body, documented_as=documented)
         if not dynamic:
             if len(self._cache) >= self._cache_size:

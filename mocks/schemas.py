@@ -117,6 +117,22 @@ class CompiledSchema:
             validators[id(node)] = (node, validator)
         return bool(validator.is_valid(instance))
 
+    def subschema(self, node: Any) -> CompiledSchema:
+        """``node`` (a part of this schema) as a schema of its own, sharing the ``$defs``."""
+        if node is self.schema:
+            return self
+        cache = self.__dict__.setdefault("_subschemas", {})
+        cached = cache.get(id(node))
+        if cached is not None and cached[0] is node:
+            return cached[1]
+        standalone = node
+        if isinstance(node, dict):
+            defs = self.schema.get("$defs", {}) if isinstance(self.schema, dict) else {}
+            standalone = {**node, "$defs": {**defs, **node.get("$defs", {})}}
+        compiled = CompiledSchema(standalone, self.direction)
+        cache[id(node)] = (node, compiled)
+        return compiled
+
     def deref(self, node: Any, limit: int = 64) -> Any:
         """Follow local ``$ref`` chains that point into this schema's ``$defs``."""
         defs = self.schema.get("$defs", {}) if isinstance(self.schema, dict) else {}

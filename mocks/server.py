@@ -186,6 +186,8 @@ def options_to_json(spec_paths: list[str], options: MockOptions, watch: bool) ->
                 "delay_ms": list(options.delay_ms),
                 "error_rate": options.error_rate,
                 "cors": options.cors,
+                "credentials": [list(pair) for pair in options.credentials],
+                "forbidden_credentials": [list(pair) for pair in options.forbidden_credentials],
             },
         }
     )
@@ -202,5 +204,9 @@ def app_from_environment() -> MockApp:
         delay_ms=(float(raw["delay_ms"][0]), float(raw["delay_ms"][1])),
         error_rate=float(raw["error_rate"]),
         cors=bool(raw["cors"]),
+        credentials=tuple((str(s), str(v)) for s, v in raw.get("credentials", [])),
+        forbidden_credentials=tuple(
+            (str(s), str(v)) for s, v in raw.get("forbidden_credentials", [])
+        ),
     )
     return create_app(config["specs"], options, watch=bool(config["watch"]))

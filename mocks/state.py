@@ -4,7 +4,9 @@ POST on a collection stores the created resource under a fresh id; GET on the it
 it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
 collection lists what exists (``limit``/``offset`` honoured). Bodies keep the shape each
 response documents: the resource or the list is put where the schema has it, generated
-parts around it, and fields the schema would reject fall back to generated values.
+parts around it; required fields the stored resource lacks are filled in, and fields the
+schema would reject fall back to generated values. A create whose body is an array, where
+the response documents an array alternative, stores one resource per entry.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ import uuid
 from typing import Any
 
 from mocks.errors import error_response
+from mocks.generator import flatten_schema, generate_valid
 from mocks.model import MediaType, Operation
 from mocks.negotiator import Negotiated, Preferences, negotiate
 from mocks.resources import (
     COUNT_NAMES,
     Resource,
+    array_slot,
     infer_resources,
     json_media,
+    list_items_node,
     locate_list,
-    locate_object,
+    object_slot,
 )
-from mocks.responder import Responder, seeded_rng
+from mocks.responder import Responder, seeded_rng, wire_media_type
+from mocks.schemas import CompiledSchema
 from mocks.types import MockRequest, MockResponse
 from mocks.validator import ValidationResult
 
@@ -47,6 +53,33 @@ def _put(value: Any, path: tuple[str, ...], inner: Any) -> Any:
     if not isinstance(value, dict):
         value = {}
     return {**value, path[0]: _put(value.get(path[0]), path[1:], inner)}
+
+
+def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str, Any]:
+    """``item`` made to conform to ``schema`` (an object schema) as far as field swaps allow.
+
+    Required fields it lacks and fields the schema rejects take ``fallback``'s values (a value
+    generated for ``schema``), or are dropped; a closed schema drops unknown fields.
+    """
+    base = fallback if isinstance(fallback, dict) else {}
+    flat = flatten_schema(schema, schema.schema)
+    properties = flat.get("properties") if isinstance(flat.get("properties"), dict) else {}
+    if flat.get("additionalProperties") is False or flat.get("unevaluatedProperties") is False:
+        item = {k: v for k, v in item.items() if k in properties}
+    replaced: set[str] = set()
+    for _ in range(8):
+        errors = schema.errors(item, limit=50)
+        broken = {path.split(".")[0] for path, _ in errors if path}
+        if not broken:
+            return item
+        item = dict(item)
+        for name in broken:
+            if name in base and name not in replaced:
+                item[name] = base[name]
+                replaced.add(name)
+            else:
+                item.pop(name, None)
+    return item
 
 
 def _merge_patch(target: Any, patch: Any) -> Any:
@@ -131,6 +164,26 @@ class StateStore:
             self.responder.generate(operation, media, (negotiated.status, salt)) if media else None
         )
 
+    def _generated(self, operation: Operation, schema: CompiledSchema, salt: Any) -> Any:
+        """A value conforming to a part of a response schema (seeded by ``salt``)."""
+        rng = seeded_rng(self.responder.seed, operation.method, operation.template, salt)
+        return generate_valid(schema, rng)[0]
+
+    def _fitted(
+        self,
+        operation: Operation,
+        schema: CompiledSchema,
+        node: Any,
+        item: dict[str, Any],
+        around: Any,
+        salt: Any,
+    ) -> dict[str, Any]:
+        """``item`` made to fit the object schema ``node`` (``around``: a value generated there)."""
+        part = schema.subschema(node)
+        if not isinstance(around, dict) or not part.is_valid(around):
+            around = self._generated(operation, part, salt)
+        return fit(part, item, around)
+
     def _answer(
         self, operation: Operation, negotiated: Negotiated, resource: Resource, item: Any
     ) -> MockResponse:
@@ -142,14 +195,19 @@ class StateStore:
             shell = self._shell(operation, negotiated, "empty")
             return self._bytes(negotiated, shell, documented)
         assert media.schema is not None
-        path = locate_object(media.schema, resource.id_field)
+        slot = object_slot(media.schema, resource.id_field)
         shell = self._shell(operation, negotiated, "shell")
-        value = _put(shell, path, item) if path is not None else shell
-        return self._bytes(negotiated, value, documented)
+        if slot is None:
+            return self._bytes(negotiated, shell, documented)
+        path, node = slot
+        fitted = self._fitted(
+            operation, media.schema, node, item, _get(shell, path), (negotiated.status, "item")
+        )
+        return self._bytes(negotiated, _put(shell, path, fitted), documented)
 
     def _bytes(self, negotiated: Negotiated, value: Any, documented: str | None) -> MockResponse:
         media = negotiated.media
-        headers = {"content-type": media.name} if media is not None else {}
+        headers = {"content-type": wire_media_type(media)} if media is not None else {}
         body = json.dumps(value, separators=(",", ":")).encode() if media is not None else b""
         return MockResponse(negotiated.status, headers, body, documented_as=documented)
 
@@ -165,25 +223,13 @@ class StateStore:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return item
-        path = locate_object(media.schema, resource.id_field)
-        if path is None:
+        slot = object_slot(media.schema, resource.id_field)
+        if slot is None:
             return item
-        shell = self._shell(operation, negotiated, "shell")
-        for _ in range(4):
-            errors = media.schema.errors(_put(shell, path, item), limit=50)
-            if not errors:
-                return item
-            depth = len(path)
-            broken = {p.split(".")[depth] for p, _ in errors if len(p.split(".")) > depth and p}
-            if not broken:
-                return item
-            item = dict(item)
-            for name in broken:
-                if name in fallback:
-                    item[name] = fallback[name]
-                else:
-                    item.pop(name, None)
-        return item
+        part = media.schema.subschema(slot[1])
+        kept = fit(part, item, fallback)
+        kept[resource.id_field] = item.get(resource.id_field)
+        return kept if part.is_valid(kept) else fit(part, item, {})
 
     # -- roles ----------------------------------------------------------------------
 
@@ -204,6 +250,28 @@ class StateStore:
                 self._counters[resource.collection] = count
                 return candidate
 
+    def _new_item(
+        self,
+        resource: Resource,
+        operation: Operation,
+        schema: CompiledSchema,
+        node: Any,
+        generated: Any,
+        body: Any,
+        store: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Store one created resource: the request's fields over generated ones, a fresh id."""
+        part = schema.subschema(node)
+        if not isinstance(generated, dict) or not part.is_valid(generated):
+            counter = self._counters.get(resource.collection, 0) + 1
+            generated = self._generated(operation, part, ("create-item", counter))
+        generated = generated if isinstance(generated, dict) else {}
+        item = {**generated, **(body if isinstance(body, dict) else {})}
+        item[resource.id_field] = self._fresh_id(resource, generated.get(resource.id_field), store)
+        item = fit(part, item, generated)
+        store[str(item.get(resource.id_field))] = item
+        return item
+
     def _create(
         self,
         resource: Resource,
@@ -216,29 +284,44 @@ class StateStore:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return None
-        path = locate_object(media.schema, resource.id_field)
-        if path is None:
-            return None
+        documented = negotiated.response.key if negotiated.response else None
         counter = self._counters.get(resource.collection, 0) + 1
         shell = self.responder.generate(operation, media, (negotiated.status, "create", counter))
-        generated = _get(shell, path)
-        if not isinstance(generated, dict):
+        if isinstance(validation.body, list):
+            return self._create_many(resource, operation, negotiated, store, validation.body)
+        slot = object_slot(media.schema, resource.id_field)
+        if slot is None:
             return None
-        body = validation.body if isinstance(validation.body, dict) else {}
-        item = {**generated, **body}
-        item[resource.id_field] = self._fresh_id(resource, generated.get(resource.id_field), store)
-        item = self._conforming(operation, negotiated, resource, item, generated)
-        store[str(item.get(resource.id_field))] = item
-        response = self._bytes(
-            negotiated,
-            _put(shell, path, item),
-            negotiated.response.key if negotiated.response else None,
+        path, node = slot
+        item = self._new_item(
+            resource, operation, media.schema, node, _get(shell, path), validation.body, store
         )
+        response = self._bytes(negotiated, _put(shell, path, item), documented)
         if negotiated.response is not None and "location" in negotiated.response.headers:
             response.headers["location"] = (
                 request.path.rstrip("/") + "/" + str(item.get(resource.id_field))
             )
         return response
+
+    def _create_many(
+        self,
+        resource: Resource,
+        operation: Operation,
+        negotiated: Negotiated,
+        store: dict[str, Any],
+        bodies: list[Any],
+    ) -> MockResponse | None:
+        media = self._media(negotiated)
+        assert media is not None and media.schema is not None
+        node = array_slot(media.schema, resource.id_field)
+        if node is None:
+            return None
+        created = [
+            self._new_item(resource, operation, media.schema, node, None, body, store)
+            for body in bodies
+        ]
+        documented = negotiated.response.key if negotiated.response else None
+        return self._bytes(negotiated, created, documented)
 
     def _list(
         self,
@@ -266,6 +349,13 @@ class StateStore:
         )
         start = offset if isinstance(offset, int) and offset > 0 else 0
         page = items[start : start + size] if isinstance(size, int) else items[start:]
+        node = list_items_node(media.schema, path)
+        page = [
+            self._fitted(operation, media.schema, node, item, None, (negotiated.status, "entry"))
+            if isinstance(item, dict)
+            else item
+            for item in page
+        ]
         shell = self._shell(operation, negotiated, "list")
         value = _put(shell, path, page)
         container = _get(value, path[:-1]) if path else None
@@ -282,4 +372,4 @@ class StateStore:
         )
 
 
-__all__ = ["StateStore", "json_media"]
+__all__ = ["StateStore", "fit", "json_media"]

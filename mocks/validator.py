@@ -1,7 +1,7 @@
 """Request validation: credentials, parameters, content type and body.
 
 Nothing here raises for a bad request: every problem becomes a :class:`Violation`, and the
-result says which status class it calls for (401 credentials, 415 content type, 400
+result says which status class it calls for (401/403 credentials, 415 content type, 400
 malformed input or parameters, 422 a body that parses but breaks its schema).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from mocks.bodies import BodyError, find_media, is_json_media, parse_body
 from mocks.model import Operation
 from mocks.params import MISSING, read_parameter
-from mocks.security import check_security
+from mocks.security import CredentialPolicy, check_security
 from mocks.types import MockRequest, Violation
 
 _SCHEMA_CHECKED = ("application/x-www-form-urlencoded", "text/plain")
@@ -26,7 +26,7 @@ class ValidationResult:
 
     violations: list[Violation] = field(default_factory=list)
     status: int = 0
-    """0 when valid, else 401, 415, 400 or 422."""
+    """0 when valid, else 401, 403, 415, 400 or 422."""
     challenges: list[str] = field(default_factory=list)
     body: Any = None
     has_body: bool = False
@@ -108,15 +108,18 @@ def _check_body(operation: Operation, request: MockRequest, result: ValidationRe
 
 
 def validate_request(
-    operation: Operation, request: MockRequest, path_params: dict[str, str]
+    operation: Operation,
+    request: MockRequest,
+    path_params: dict[str, str],
+    credentials: CredentialPolicy | None = None,
 ) -> ValidationResult:
-    """Check one request against its operation."""
+    """Check one request against its operation (credentials first, as ``credentials`` says)."""
     result = ValidationResult()
-    violations, challenges = check_security(request, operation.security)
-    if violations:
-        result.violations = violations
-        result.challenges = challenges
-        result.status = 401
+    security = check_security(request, operation.security, credentials)
+    if security.status:
+        result.violations = security.violations
+        result.challenges = security.challenges
+        result.status = security.status
         return result
     _check_parameters(operation, request, path_params, result)
     before = len(result.violations)

