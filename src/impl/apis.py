@@ -11,7 +11,7 @@ from impl.config import Settings
 from impl.db import Database
 from impl.errors import EnvelopeRenderer
 
-API_PACKAGES = ("chainsite", "peerly", "pers")
+API_PACKAGES = ("blaize", "chainsite", "peerly", "pers")
 """Packages under ``impl`` that each serve one API; each exposes ``DEFINITION``."""
 
 

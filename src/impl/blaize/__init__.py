@@ -1,0 +1,108 @@
+"""The Blaize Admin API: tenants, admin identity and access, end users, accounts and grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from connexion.lifecycle import ConnexionRequest
+
+from impl.apis import ApiDefinition
+from impl.blaize.body_digest import BodyDigestMiddleware
+from impl.blaize.context import BlaizeContext
+from impl.blaize.credentials import verify_admin_session, verify_keypair_signature
+from impl.blaize.installation import ensure_initial_admin
+from impl.blaize.security_handlers import api_key_handler_by_location
+from impl.blaize.settings import load_blaize_settings
+from impl.config import Settings
+from impl.db import Database
+from impl.errors import ApiError
+
+NAME = "blaize"
+BASE_PATH = f"/{NAME}"
+
+SERVED_DOCUMENTS = (
+    "initialize",
+    "admin_users",
+    "configuration",
+    "certs",
+    "companies",
+    "accounts",
+    "user_schema",
+    "users",
+    "grants",
+)
+"""Module documents of ``specs/blaize`` whose every operation is implemented here."""
+
+_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    500: "internal_error",
+}
+# Codes and default messages of the shared error helpers, said the Blaize way.
+_SHARED_CODES = {"invalid_data", "invalid_token", "access_denied", "error"}
+_SHARED_MESSAGES = {
+    "unauthorized user": "Missing or invalid credentials",
+    "Permission required": "The admin user may not perform this operation",
+    "Please provide valid form data": "The request does not match the contract",
+}
+
+
+def envelope(error: ApiError) -> dict[str, Any]:
+    """Blaize's ``Error`` body: ``{"status", "error", "message", "details"}``."""
+    code = error.code
+    if code in _SHARED_CODES or not code:
+        code = _ERROR_CODES.get(error.status, "error")
+    message = _SHARED_MESSAGES.get(error.message, error.message)
+    body: dict[str, Any] = {"status": error.status, "error": code, "message": message}
+    if error.fields:
+        body["details"] = [
+            {"field": name, "message": message} for name, message in error.fields.items()
+        ]
+    return body
+
+
+def build_context(settings: Settings, db: Database) -> BlaizeContext:
+    """The services handed to every Blaize handler; the configured first admin is created."""
+    ctx = BlaizeContext.build(load_blaize_settings(settings), db, BASE_PATH)
+    with db.transaction() as session:
+        ensure_initial_admin(session, ctx.settings, ctx.passwords)
+    return ctx
+
+
+def security_map(ctx: BlaizeContext) -> dict[str, type]:
+    """Admin sessions (cookie or header) and keypair signatures, checked off the event loop."""
+
+    async def session_check(api_key: str) -> dict | None:
+        return await anyio.to_thread.run_sync(verify_admin_session, ctx, api_key)
+
+    async def signature_check(api_key: str, request: ConnexionRequest) -> dict | None:
+        return await anyio.to_thread.run_sync(
+            verify_keypair_signature, ctx, api_key, request.scope, request.method
+        )
+
+    handler = api_key_handler_by_location(
+        {
+            ("cookie", "blaize_admin_session"): session_check,
+            ("header", "blaize-admin-session"): session_check,
+            ("header", "authorization"): signature_check,
+        }
+    )
+    return {"apiKey": handler}
+
+
+DEFINITION = ApiDefinition(
+    name=NAME,
+    envelope=envelope,
+    build_context=build_context,
+    security_map=security_map,
+    documents=SERVED_DOCUMENTS,
+    middleware=(BodyDigestMiddleware,),
+)

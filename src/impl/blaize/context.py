@@ -1,0 +1,27 @@
+"""The services every Blaize handler receives as its first argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from impl.blaize.flows import OutboxSender, Sender
+from impl.blaize.passwords import Passwords
+from impl.blaize.settings import BlaizeSettings
+from impl.db import Database
+
+
+@dataclass(frozen=True)
+class BlaizeContext:
+    settings: BlaizeSettings
+    db: Database
+    passwords: Passwords
+    base_path: str = "/blaize"
+    sender: Sender = field(default_factory=OutboxSender)
+
+    @classmethod
+    def build(cls, settings: BlaizeSettings, db: Database, base_path: str) -> BlaizeContext:
+        return cls(settings=settings, db=db, passwords=Passwords(settings), base_path=base_path)
+
+    def uri(self, path: str) -> str:
+        """A server-relative URI of a resource, e.g. ``/blaize/v3/accounts/<id>``."""
+        return f"{self.base_path.rstrip('/')}{path}"

@@ -1,0 +1,143 @@
+"""Development credentials for ``contractkit token blaize``: a real admin session id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from impl.blaize.ids import digest, new_id, new_secret, new_uuid
+from impl.blaize.installation import ensure_tenant, install_tenant
+from impl.blaize.models import AdminRole, AdminSession, AdminUser
+from impl.blaize.passwords import Passwords
+from impl.blaize.settings import TENANT_NAME, load_blaize_settings
+from impl.config import Settings
+from impl.db import Database
+from impl.timeutil import utcnow
+
+
+class DevelopmentTokensDisabled(Exception):
+    """No development master key is configured (production mode)."""
+
+
+@dataclass(frozen=True)
+class DevelopmentSession:
+    session_id: str
+    admin_user_id: str
+    tenant: str
+    created_admin: bool
+
+
+def issue_development_session(
+    settings: Settings,
+    db: Database,
+    *,
+    email: str,
+    role: str | None = "admin",
+    tenant: str | None = None,
+    password: str | None = None,
+) -> DevelopmentSession:
+    """An admin session for ``email`` in ``tenant`` (installed), with ``role`` there.
+
+    The tenant and the admin user are created when missing; ``password`` (when given) becomes
+    the admin user's password so that ``POST /v3/admin/login`` works too.
+    """
+    blaize = load_blaize_settings(settings)
+    if not blaize.master_key_is_development:
+        raise DevelopmentTokensDisabled(
+            "development sessions are disabled: CONTRACTKIT_ENV=production"
+        )
+    tenant_id = tenant or blaize.default_tenant
+    if not TENANT_NAME.match(tenant_id):
+        raise ValueError(f"{tenant_id!r} is not a tenant identifier")
+    email = email.lower()
+    with db.transaction() as session:
+        row = ensure_tenant(session, tenant_id)
+        admin = session.scalar(select(AdminUser).where(AdminUser.email == email))
+        created = admin is None
+        if admin is None:
+            admin = AdminUser(id=new_uuid(), email=email, home_tenant_id=tenant_id)
+            session.add(admin)
+        if password is not None:
+            admin.password_hash = Passwords(blaize).hash(password)
+        session.flush()
+        if row.installed_at is None:
+            install_tenant(session, row, None)
+        if role and not session.scalar(
+            select(AdminRole.id).where(
+                AdminRole.tenant_id == tenant_id, AdminRole.email == email, AdminRole.role == role
+            )
+        ):
+            session.add(AdminRole(id=new_id(), tenant_id=tenant_id, email=email, role=role))
+        session_id = new_secret()
+        session.add(
+            AdminSession(
+                id_hash=digest(session_id),
+                admin_user_id=admin.id,
+                tenant_id=tenant_id,
+                expires_at=utcnow() + timedelta(seconds=blaize.admin_session_ttl_seconds),
+            )
+        )
+        return DevelopmentSession(session_id, admin.id, tenant_id, created)
+
+
+EPILOG = """\
+The session id works as the cookie 'blaize_admin_session' or the header 'blaize-admin-session'.
+
+Examples:
+  contractkit token blaize --email admin@example.com
+  SESSION=$(contractkit token blaize --email ed@example.com --role editor)
+  curl -H "blaize-admin-session: $SESSION" http://127.0.0.1:8000/blaize/v3/admin/roles
+"""
+
+
+def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
+    """``contractkit token blaize``: print an admin session id for a real admin user."""
+    import argparse
+    import sys
+
+    from impl.config import ConfigurationError, load_settings
+    from impl.db import migrate
+
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Print a Blaize admin session id; the tenant and admin user are created "
+        "when needed (development only).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--email", required=True, help="the admin user's e-mail address")
+    parser.add_argument(
+        "--role",
+        default="admin",
+        help="a role the admin user gets in the tenant: admin (default), editor, viewer, "
+        "or any other name (which carries no rights); '' for none",
+    )
+    parser.add_argument(
+        "--tenant", help="the tenant the session acts on (default: BLAIZE_DEFAULT_TENANT)"
+    )
+    parser.add_argument("--password", help="also set the admin user's password (for login)")
+    args = parser.parse_args(argv)
+    if "@" not in args.email:
+        print(f"{prog}: --email must be an e-mail address", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+        db = Database(settings.database_url)
+        migrate(db.engine)
+        issued = issue_development_session(
+            settings,
+            db,
+            email=args.email,
+            role=args.role or None,
+            tenant=args.tenant,
+            password=args.password,
+        )
+    except (ConfigurationError, DevelopmentTokensDisabled, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    if issued.created_admin:
+        print(f"created admin user {args.email} in tenant {issued.tenant}", file=sys.stderr)
+    print(issued.session_id)
+    return 0

@@ -1,0 +1,21 @@
+"""Handlers of the initialize module: installing the caller's tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from impl.blaize.access import forbidden, load_caller
+from impl.blaize.context import BlaizeContext
+from impl.blaize.installation import install_tenant
+from impl.errors import ApiError
+
+
+def initialize_tenant(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = load_caller(session, token_info)
+        if caller.tenant.installed_at is not None:
+            raise ApiError(409, "conflict", f"The tenant {caller.tenant_id!r} is already installed")
+        if caller.admin.home_tenant_id != caller.tenant_id:
+            raise forbidden("Only an admin user created in the tenant may install it")
+        install_tenant(session, caller.tenant, caller.admin.email)
+    return {"message": "Tenant installed successfully"}, 200

@@ -1,0 +1,303 @@
+"""Blaize tables: tenants, admin identity and access, end users, accounts and grants.
+
+Every tenant-owned row carries ``tenant_id``; handlers look rows up through the caller's
+tenant only, so one tenant never sees another's data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from impl.db import Base
+from impl.timeutil import utcnow
+
+ID = String(64)
+EMAIL = String(320)
+TENANT = String(63)
+
+
+class Tenant(Base):
+    """A Blaize tenant; ``installed_at`` is set by ``POST /v3/initialize`` (or devtokens)."""
+
+    __tablename__ = "blaize_tenants"
+
+    id: Mapped[str] = mapped_column(TENANT, primary_key=True)
+    installed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdminUser(Base):
+    """An admin user of the Admin API; e-mail addresses are unique across tenants."""
+
+    __tablename__ = "blaize_admin_users"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(EMAIL, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    home_tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdminRole(Base):
+    """A role of the admin user with ``email`` in a tenant (the user may not exist yet)."""
+
+    __tablename__ = "blaize_admin_roles"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email", "role", name="uq_blaize_admin_roles_assignment"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    email: Mapped[str] = mapped_column(EMAIL, index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdminSession(Base):
+    """A logged-in admin; only the SHA-256 of the session id is stored."""
+
+    __tablename__ = "blaize_admin_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_admin_users.id", ondelete="CASCADE"), index=True
+    )
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Keypair(Base):
+    """An admin keypair; the secret is derived from the master key and ``salt``, never stored."""
+
+    __tablename__ = "blaize_keypairs"
+
+    access_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_admin_users.id", ondelete="CASCADE"), index=True
+    )
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UsedNonce(Base):
+    """A nonce seen with an access key, remembered until a replay could no longer pass."""
+
+    __tablename__ = "blaize_used_nonces"
+
+    access_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ConfigurationSetting(Base):
+    __tablename__ = "blaize_configuration"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Cert(Base):
+    """The tenant's TLS certificate; the private key is stored encrypted (AES-GCM)."""
+
+    __tablename__ = "blaize_certs"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    encrypted_private_key: Mapped[str] = mapped_column(Text)
+    fingerprint_sha256: Mapped[str] = mapped_column(String(64))
+    not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Company(Base):
+    __tablename__ = "blaize_companies"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    account_manager: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Account(Base):
+    __tablename__ = "blaize_accounts"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    company_id: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    number_of_seats: Mapped[int | None] = mapped_column(Integer)
+    allow_oversubscription: Mapped[bool | None] = mapped_column(Boolean)
+    notify_when_account_oversubscribed: Mapped[bool | None] = mapped_column(Boolean)
+    notify_on_each_registration_when_account_is_oversubscribed: Mapped[bool | None] = mapped_column(
+        Boolean
+    )
+    registration_code: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """An end user of a tenant."""
+
+    __tablename__ = "blaize_users"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    legacy_password_hash: Mapped[str | None] = mapped_column(Text)
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserIdentifier(Base):
+    """One identifier of a user (``email_address`` and any other); unique per tenant."""
+
+    __tablename__ = "blaize_user_identifiers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name", "value", name="uq_blaize_user_identifiers_value"),
+    )
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class UserForeignKey(Base):
+    """The user's identifier in a foreign system; one user per (key, value) in a tenant."""
+
+    __tablename__ = "blaize_user_foreign_keys"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "key", "value", name="uq_blaize_user_foreign_keys_value"),
+    )
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class UserSchemaField(Base):
+    """A field of the tenant's User Schema; ``definition`` holds its documented properties."""
+
+    __tablename__ = "blaize_user_schema_fields"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), primary_key=True)
+    slug: Mapped[str] = mapped_column(Text, primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AccountUser(Base):
+    __tablename__ = "blaize_account_users"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Grant(Base):
+    """A product granted to exactly one user or one account; ids are unique per tenant."""
+
+    __tablename__ = "blaize_grants"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (account_id IS NULL)", name="one_holder"),
+        CheckConstraint(
+            "entitlement_type IN ('entitlement', 'bundle', 'meter', 'credit')",
+            name="entitlement_type",
+        ),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("blaize_accounts.id", ondelete="CASCADE"), index=True
+    )
+    entitlement_type: Mapped[str] = mapped_column(String(20))
+    entitlement_id: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A message the API sent (e-mail links of the user flows); the default sender's store."""
+
+    __tablename__ = "blaize_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserToken(Base):
+    """A single-use, expiring token of a user flow; only its SHA-256 is stored."""
+
+    __tablename__ = "blaize_user_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """An end-user session (per site, possibly anonymous).
+
+    The Admin API answers session ids in lookups, so besides the digest used to find a
+    session, the id is kept sealed (AES-GCM under the master key), never in clear.
+    """
+
+    __tablename__ = "blaize_user_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id_sealed: Mapped[str] = mapped_column(Text)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), index=True
+    )
+    site: Mapped[str | None] = mapped_column(Text)
+    authenticated: Mapped[bool] = mapped_column(Boolean, default=False)
+    variables: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,58 @@
+"""Settings of the Blaize Admin API (``BLAIZE_*`` environment variables)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from impl.config import ConfigurationError, Settings
+
+TENANT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
+"""What a tenant identifier looks like."""
+
+
+@dataclass(frozen=True)
+class BlaizeSettings:
+    """Everything the Blaize handlers read from the environment.
+
+    ``master_key`` derives every keypair's secret key (HKDF, see ``impl.blaize.signing``) and
+    the key that encrypts stored certificate private keys; changing it invalidates both.
+    """
+
+    master_key: str
+    master_key_is_development: bool
+    is_production: bool = False
+    default_tenant: str = "default"
+    initial_admin_email: str | None = None
+    initial_admin_password: str | None = None
+    admin_session_ttl_seconds: int = 8 * 3600
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+
+def load_blaize_settings(settings: Settings) -> BlaizeSettings:
+    master = settings.secret("BLAIZE_MASTER_KEY", "blaize-master-key")
+    email = settings.text("BLAIZE_INITIAL_ADMIN_EMAIL") or None
+    password = settings.text("BLAIZE_INITIAL_ADMIN_PASSWORD") or None
+    if (email is None) != (password is None):
+        raise ConfigurationError(
+            "BLAIZE_INITIAL_ADMIN_EMAIL and BLAIZE_INITIAL_ADMIN_PASSWORD are set together"
+        )
+    if email is not None and "@" not in email:
+        raise ConfigurationError("BLAIZE_INITIAL_ADMIN_EMAIL must be an e-mail address")
+    tenant = settings.text("BLAIZE_DEFAULT_TENANT", "default")
+    if not TENANT_NAME.match(tenant):
+        raise ConfigurationError("BLAIZE_DEFAULT_TENANT must be 1-63 letters, digits, '-' or '_'")
+    return BlaizeSettings(
+        master_key=master.value,
+        master_key_is_development=master.is_development,
+        is_production=settings.is_production,
+        default_tenant=tenant,
+        initial_admin_email=email.lower() if email else None,
+        initial_admin_password=password,
+        admin_session_ttl_seconds=settings.integer(
+            "BLAIZE_ADMIN_SESSION_TTL_SECONDS", 8 * 3600, minimum=60
+        ),
+        argon2_time_cost=settings.integer("BLAIZE_ARGON2_TIME_COST", 3, minimum=1),
+        argon2_memory_kib=settings.integer("BLAIZE_ARGON2_MEMORY_KIB", 65536, minimum=64),
+    )

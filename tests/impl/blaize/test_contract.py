@@ -1,0 +1,67 @@
+"""The contract run (every Schemathesis phase and check, plus CRUD checks) finds nothing.
+
+Only the module documents the implementation serves are run; the others are not routed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests import LoginFlow, run_contract
+from impl.blaize import SERVED_DOCUMENTS
+from tests.impl.blaize.conftest import PASSWORD, AdminFactory
+
+pytestmark = pytest.mark.slow
+
+
+def describe(result) -> str:  # type: ignore[no-untyped-def]
+    lines = [
+        f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings
+    ]
+    lines += [f"error {e.title}: {e.message}" for e in result.errors]
+    return "\n".join(lines)
+
+
+def test_blaize_implementation_honours_its_contract(
+    app, admin_factory: AdminFactory, specs_root
+) -> None:  # type: ignore[no-untyped-def]
+    """Logged in the way clients are (admin login), again after each logout."""
+    admin = admin_factory("contract@example.com")
+    login = LoginFlow(
+        path="/v3/admin/login",
+        json_body={
+            "identifiers": {"email_address": admin.email},
+            "validators": {"password": PASSWORD},
+        },
+        token="/session_id",
+        header="blaize-admin-session",
+        template="{token}",
+    )
+    documents = [specs_root / "blaize" / f"{stem}.yaml" for stem in SERVED_DOCUMENTS]
+    result = run_contract(
+        documents,
+        app=app,
+        app_base_path="/blaize",
+        login=login,
+        seed=20261123,
+        max_examples=5,
+    )
+    assert result.ok, describe(result)
+    observed = {c.operation: c.observed for c in result.coverage}
+    for operation in (
+        "POST /v3/admin/users",
+        "POST /v3/admin/login",
+        "POST /v3/admin/roles",
+        "GET /v3/admin/roles/{role_id}",
+        "POST /v3/admin/users/{user_id}/keypairs",
+        "GET /v3/configuration",
+        "POST /v3/companies",
+        "PUT /v3/companies/{id}",
+        "POST /v3/accounts",
+        "GET /v3/accounts/{id}",
+        "POST /v3/users",
+        "GET /v3/users/{user_id}",
+        "PATCH /v3/users/{user_id}/attributes",
+        "PUT /v3/schema/users/{slug}",
+    ):
+        assert any(200 <= status < 300 for status in observed[operation]), (operation, observed)
