@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from contract_tests import baseline as baseline_file
 from contract_tests.auth import AuthError, headers_from_env, parse_header
@@ -18,7 +17,7 @@ from contract_tests.report.console import render_console
 from contract_tests.report.junit import render_junit
 from contract_tests.runner import ALL_PHASES, OtherServer, run_contract
 from contract_tests.settings import Settings, SettingsError, load_settings
-from contract_tests.target import AppLoader
+from contract_tests.target import AppLoader, AppUnderTest
 
 USAGE_ERROR = 2
 
@@ -65,7 +64,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "specs",
         nargs="*",
         metavar="SPEC",
-        help="an OpenAPI file, or a folder of one API's module documents; several give one report",
+        help="an OpenAPI file, or a folder of one API's module documents; several give one "
+        "report (with --app, defaults to the documents the app serves)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
@@ -161,26 +161,30 @@ def _run_breaking(old: str, new: str) -> int:
 
 
 def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int:
-    if not args.specs:
-        raise ValueError("give at least one spec file or folder")
     settings = load_settings(args.config) if args.config else Settings()
     base_url = args.base_url or (settings.base_url if not args.app else None)
     if not base_url and not args.app:
         raise ValueError("give --base-url URL or --app NAME (or `base_url` in the config file)")
-    app, app_base_path = _load_app(args.app, app_loader)
+    if not args.specs and not args.app:
+        raise ValueError("give at least one spec file or folder")
+    under_test = _load_app(args.app, app_loader)
+    app, app_base_path = under_test.app, under_test.base_path
+    specs = args.specs or [str(path) for path in under_test.documents]
+    if not specs:
+        raise ValueError("give at least one spec file or folder")
     compare_with = None
     if args.compare_base_url:
         compare_with = OtherServer(base_url=args.compare_base_url)
     elif args.compare_app:
-        other_app, other_path = _load_app(args.compare_app, app_loader)
-        compare_with = OtherServer(app=other_app, app_base_path=other_path)
+        other = _load_app(args.compare_app, app_loader)
+        compare_with = OtherServer(app=other.app, app_base_path=other.base_path)
     headers = {**settings.headers, **headers_from_env()}
     for text in args.header:
         name, value = parse_header(text)
         headers[name] = value
     phases = _split(args.phases) if args.phases else settings.phases or list(ALL_PHASES)
     result = run_contract(
-        args.specs,
+        specs,
         app=app,
         app_base_path=app_base_path,
         base_url=None if app is not None else base_url,
@@ -213,13 +217,14 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
     return result.exit_code
 
 
-def _load_app(name: str | None, app_loader: AppLoader | None) -> tuple[Any, str | None]:
+def _load_app(name: str | None, app_loader: AppLoader | None) -> AppUnderTest:
     if name is None:
-        return None, None
+        return AppUnderTest(None, None)
     if app_loader is None:
         raise ValueError("--app needs the implementation, which this entry point does not provide")
-    app, base_path = app_loader(name)
-    return app, base_path or None
+    loaded = app_loader(name)
+    under_test = loaded if isinstance(loaded, AppUnderTest) else AppUnderTest(*loaded)
+    return under_test._replace(base_path=under_test.base_path or None)
 
 
 def _split(text: str) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -20,8 +21,18 @@ from contract_tests.inprocess import ServerErrorsAsResponses
 
 ASGI_ORIGIN = "http://testserver"
 
-AppLoader = Callable[[str], tuple[Any, str]]
-"""Given an API name, the ASGI application serving it and the path it is mounted at."""
+
+class AppUnderTest(NamedTuple):
+    """An application to test in-process: where it is mounted, and the documents it serves."""
+
+    app: Any
+    base_path: str | None
+    documents: tuple[Path, ...] = ()
+
+
+AppLoader = Callable[[str], AppUnderTest | tuple[Any, str]]
+"""Given an API name, the ASGI application serving it and the path it is mounted at (and,
+optionally, the documents it serves, tested when no SPEC is given)."""
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_app_for_tests(name: str) -> tuple[Any, str]:
-    """The in-process app for ``contractkit test --app NAME`` and the API's base path."""
+def load_app_for_tests(name: str) -> Any:
+    """The in-process app for ``contractkit test --app NAME``: app, base path, served documents."""
+    from contract_tests.target import AppUnderTest
     from impl.apis import definition
-    from impl.app import create_app
+    from impl.app import create_app, served_documents
 
-    return create_app([name]), definition(name).base_path
+    return AppUnderTest(create_app([name]), definition(name).base_path, served_documents(name))

@@ -11,7 +11,8 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
-from contractkit.openapi.bundle import bundle, bundle_folder
+from contractkit.openapi import discover
+from contractkit.openapi.bundle import bundle
 from contractkit.paths import api_specs_dir
 from impl.apis import api_names, definition
 from impl.config import Settings, load_settings
@@ -20,6 +21,15 @@ from impl.errors import ErrorResponder
 from impl.resolver import ModuleResolver
 from impl.routes import MethodIndex
 from impl.validation import VALIDATOR_MAP
+
+
+def served_documents(name: str, specs_root: Path | None = None) -> list[Path]:
+    """The module documents of API ``name`` that the implementation serves."""
+    api = definition(name)
+    folder = (specs_root / name) if specs_root else api_specs_dir(name)
+    if api.documents:
+        return [folder / f"{stem}.yaml" for stem in api.documents]
+    return discover([folder])
 
 
 def create_app(
@@ -40,11 +50,7 @@ def create_app(
     responder = ErrorResponder()
     for name in apis or api_names():
         api = definition(name)
-        folder = (specs_root / name) if specs_root else api_specs_dir(name)
-        if api.documents:
-            bundled = bundle([folder / f"{stem}.yaml" for stem in api.documents])
-        else:
-            bundled = bundle_folder(folder)
+        bundled = bundle(served_documents(name, specs_root))
         for middleware in api.middleware:
             app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
         context = api.build_context(settings, database)

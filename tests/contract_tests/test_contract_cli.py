@@ -95,3 +95,19 @@ def test_breaking_mode(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert cli.run(parse("--breaking", str(SPEC_PATH), str(SPEC_PATH))) == 0
     assert cli.run(parse("--breaking", str(SPEC_PATH), str(newer))) == 1
     assert "DELETE /items/{item_id}: operation removed" in capsys.readouterr().out
+
+
+def test_app_without_spec_tests_the_documents_the_app_serves(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from contract_tests.target import AppUnderTest
+
+    def load(name: str) -> AppUnderTest:
+        return AppUnderTest(build_app(Fault.CREATE_NOT_LISTED), "/api", (SPEC_PATH,))
+
+    args = parse("--app", "items", "-H", f"Authorization: Bearer {TOKEN}", "--phases", "crud", "-q")
+    assert cli.run(args, app_loader=load) == 1
+    assert "crud_create_listed" in capsys.readouterr().out
+
+    nothing = parse("--app", "items", "-q")
+    assert cli.run(nothing, app_loader=lambda name: AppUnderTest(build_app(None), "/api")) == 2
