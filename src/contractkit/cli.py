@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -75,8 +76,20 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def _reproducible_hashing(argv: list[str]) -> None:
+    """Re-run ``contractkit test`` with a fixed hash seed so that ``--seed`` reproduces a run.
+
+    Some generated values depend on the iteration order of sets of strings, which Python
+    randomises per process unless ``PYTHONHASHSEED`` is set.
+    """
+    if _selected_verb(argv) == "test" and "PYTHONHASHSEED" not in os.environ:
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, "-m", "contractkit.cli", *argv], env)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _reproducible_hashing(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
