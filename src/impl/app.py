@@ -19,7 +19,7 @@ from impl.config import Settings, load_settings
 from impl.db import Database, migrate
 from impl.errors import ErrorResponder
 from impl.resolver import ModuleResolver
-from impl.routes import MethodIndex
+from impl.routes import MethodIndex, MostSpecificPathGuard
 from impl.validation import VALIDATOR_MAP
 
 
@@ -48,6 +48,7 @@ def create_app(
 
     app = AsyncApp("contractkit.impl")
     responder = ErrorResponder()
+    indexes: list[tuple[str, MethodIndex]] = []
     for name in apis or api_names():
         api = definition(name)
         bundled = bundle(served_documents(name, specs_root))
@@ -66,8 +67,13 @@ def create_app(
             security_map=security_map,
             swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
         )
-        responder.register(api.base_path, api.envelope, MethodIndex(bundled.document))
+        methods = MethodIndex(bundled.document)
+        responder.register(api.base_path, api.envelope, methods)
+        indexes.append((api.base_path, methods))
 
+    app.add_middleware(
+        MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
+    )
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

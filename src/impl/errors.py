@@ -144,12 +144,6 @@ class ErrorResponder:
         error = to_api_error(exc)
         path = request.url.path
         base, render, methods = self._api_for(path)
-        if error.status == 400 and methods is not None:
-            # A template (/files/{id}) can shadow a static path (/files/private) that does not
-            # allow this method: the most specific path decides, as for the Allow header.
-            allowed = methods.allowed(path[len(base) :])
-            if allowed and request.method.upper() not in allowed:
-                error = ApiError(405, *_STATUS_CODES[405])
         if error.status == 405 and methods is not None:
             error.headers["Allow"] = ", ".join(methods.allowed(path[len(base) :]))
         return ConnexionResponse(

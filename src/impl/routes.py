@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from contractkit.openapi import HTTP_METHODS
 
 
@@ -44,3 +46,27 @@ class MethodIndex:
         if "GET" in methods:
             methods.add("HEAD")
         return sorted(methods)
+
+
+class MostSpecificPathGuard:
+    """ASGI middleware: a method the most specific spec path lacks answers 405 before routing.
+
+    Connexion routes ``GET /files/private`` to ``GET /files/{id}`` when only
+    ``POST /files/private`` exists; OpenAPI matches static paths first, so that request is
+    a 405 (with the ``Allow`` of ``/files/private``), not a validation error of ``{id}``.
+    """
+
+    def __init__(self, app: Any, indexes: list[tuple[str, MethodIndex]]) -> None:
+        self.app = app
+        self.indexes = sorted(indexes, key=lambda item: len(item[0]), reverse=True)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            for base, index in self.indexes:
+                if path.startswith(base.rstrip("/") + "/"):
+                    allowed = index.allowed(path[len(base.rstrip("/")) :])
+                    if allowed and scope["method"].upper() not in allowed:
+                        raise HTTPException(405)
+                    break
+        await self.app(scope, receive, send)

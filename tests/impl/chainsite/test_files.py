@@ -233,3 +233,12 @@ async def test_tokens_are_required_and_checked(
             "message": "unauthorized user",
             "data": {"code": "invalid_token"},
         }
+
+
+async def test_a_static_path_is_not_shadowed_by_a_template(
+    client: httpx.AsyncClient, alice: User
+) -> None:
+    response = await client.get("/v1/upload/private", headers=alice.headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["status"] == "error"
