@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import jwt
 
 from impl.chainsite.settings import ChainsiteSettings
-from impl.timeutil import utcnow
+from impl.jwt_hs256 import HS256Tokens
 
-ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ["sub", "iat", "exp", "iss"]
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
@@ -21,29 +18,17 @@ class InvalidToken(Exception):
 
 class TokenService:
     def __init__(self, settings: ChainsiteSettings) -> None:
-        self._settings = settings
+        self._tokens = HS256Tokens(
+            settings.jwt_secret, settings.jwt_issuer, settings.token_ttl_seconds
+        )
 
     def issue(self, user_id: str, ttl_seconds: int | None = None) -> str:
-        now = utcnow()
-        ttl = ttl_seconds if ttl_seconds is not None else self._settings.token_ttl_seconds
-        claims = {
-            "sub": user_id,
-            "iss": self._settings.jwt_issuer,
-            "iat": int(now.timestamp()),
-            "exp": int((now + timedelta(seconds=ttl)).timestamp()),
-        }
-        return jwt.encode(claims, self._settings.jwt_secret, algorithm=ALGORITHM)
+        return self._tokens.issue({"sub": user_id}, ttl_seconds)
 
     def verify(self, token: str) -> str:
         """The user id the token was issued to, or :class:`InvalidToken`."""
         try:
-            claims = jwt.decode(
-                token,
-                self._settings.jwt_secret,
-                algorithms=[ALGORITHM],
-                issuer=self._settings.jwt_issuer,
-                options={"require": REQUIRED_CLAIMS},
-            )
+            claims = self._tokens.decode(token, required=["sub"])
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         subject = claims.get("sub")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import jwt
 
+from impl.jwt_hs256 import HS256Tokens
 from impl.peerly.settings import PeerlySettings
 from impl.timeutil import utcnow
 
-ALGORITHM = "HS256"
 NAMESPACE = "https://peerly.com"
-REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]
 
 
 class InvalidToken(Exception):
@@ -36,34 +35,26 @@ class TokenService:
     """Signs and verifies Peerly tokens with the configured secret."""
 
     def __init__(self, settings: PeerlySettings) -> None:
-        self._settings = settings
+        self._tokens = HS256Tokens(
+            settings.jwt_secret,
+            settings.jwt_issuer,
+            settings.token_ttl_seconds,
+            audience=settings.jwt_audience,
+        )
 
     def issue(self, *, user_id: int, role_id: int, org_id: int, org_name: str) -> str:
         """A token carrying exactly the claims the Peerly seed lists (plus ``jti``)."""
-        now = utcnow()
         claims = {
-            "iss": self._settings.jwt_issuer,
             "sub": str(user_id),
-            "aud": self._settings.jwt_audience,
-            "exp": int((now + timedelta(seconds=self._settings.token_ttl_seconds)).timestamp()),
-            "nbf": int(now.timestamp()),
-            "iat": int(now.timestamp()),
             "jti": uuid.uuid4().hex,
             NAMESPACE: {"roleId": role_id, "orgId": org_id, "orgName": org_name},
         }
-        return jwt.encode(claims, self._settings.jwt_secret, algorithm=ALGORITHM)
+        return self._tokens.issue(claims)
 
     def verify(self, token: str) -> TokenClaims:
         """Check the token and return its claims, or raise :class:`InvalidToken`."""
         try:
-            claims = jwt.decode(
-                token,
-                self._settings.jwt_secret,
-                algorithms=[ALGORITHM],
-                audience=self._settings.jwt_audience,
-                issuer=self._settings.jwt_issuer,
-                options={"require": REQUIRED_CLAIMS},
-            )
+            claims = self._tokens.decode(token, required=["sub", "aud", "nbf", "jti"])
             private = claims[NAMESPACE]
             return TokenClaims(
                 user_id=int(claims["sub"]),

@@ -6,20 +6,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import jwt
 from sqlalchemy import select
 
 from impl.db import Database
+from impl.jwt_hs256 import HS256Tokens
 from impl.pers.models import ProjectKey
 from impl.pers.settings import TENANT, PersSettings
-from impl.timeutil import utcnow
 
-ALGORITHM = "HS256"
 ROLES = ("admin", "business", "user")
-REQUIRED_CLAIMS = ["sub", "tenant", "role", "iss", "iat", "exp"]
 
 
 class InvalidCredentials(Exception):
@@ -38,30 +35,16 @@ class Caller:
 
 class PersTokens:
     def __init__(self, settings: PersSettings) -> None:
-        self._settings = settings
+        self._tokens = HS256Tokens(
+            settings.jwt_secret, settings.jwt_issuer, settings.token_ttl_seconds
+        )
 
     def issue(self, *, subject: str, tenant: str, role: str, ttl_seconds: int | None = None) -> str:
-        now = utcnow()
-        ttl = ttl_seconds if ttl_seconds is not None else self._settings.token_ttl_seconds
-        claims = {
-            "sub": subject,
-            "tenant": tenant,
-            "role": role,
-            "iss": self._settings.jwt_issuer,
-            "iat": int(now.timestamp()),
-            "exp": int((now + timedelta(seconds=ttl)).timestamp()),
-        }
-        return jwt.encode(claims, self._settings.jwt_secret, algorithm=ALGORITHM)
+        return self._tokens.issue({"sub": subject, "tenant": tenant, "role": role}, ttl_seconds)
 
     def verify(self, token: str) -> Caller:
         try:
-            claims = jwt.decode(
-                token,
-                self._settings.jwt_secret,
-                algorithms=[ALGORITHM],
-                issuer=self._settings.jwt_issuer,
-                options={"require": REQUIRED_CLAIMS},
-            )
+            claims = self._tokens.decode(token, required=["sub", "tenant", "role"])
         except jwt.PyJWTError as exc:
             raise InvalidCredentials(str(exc)) from exc
         subject, tenant, role = claims["sub"], claims["tenant"], claims["role"]
