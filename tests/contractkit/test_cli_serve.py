@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from tests.contractkit.serving import running_server
 from tests.impl.peerly.idp import FakeIdentityProvider
 
 SECRET = "serve-test-secret-that-is-long-enough-0123456789"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path) -> Iterator[tuple[str, FakeIdentityProvider, dict[str, str]]]:
     idp = FakeIdentityProvider().start()
-    port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "CONTRACTKIT_DATA_DIR": str(tmp_path),
@@ -33,32 +25,10 @@ def server(tmp_path) -> Iterator[tuple[str, FakeIdentityProvider, dict[str, str]
         "PEERLY_ORGANISATIONS": "Example Corp=example.com",
         "PEERLY_GOOGLE_TOKENINFO_URL": idp.url,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contractkit.cli", "serve", "peerly", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/peerly"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"server did not start: {output}")
-            time.sleep(0.2)
-        yield base, idp, env
+        with running_server("peerly", env, "/peerly") as base:
+            yield base, idp, env
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stdout:
-            process.stdout.close()
         idp.stop()
 
 

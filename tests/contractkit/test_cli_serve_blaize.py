@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.contractkit.test_cli_serve import free_port
+from tests.contractkit.serving import running_server
 from tests.impl.blaize.conftest import signed_headers
 
 TOKEN_COMMAND = [sys.executable, "-m", "contractkit.cli", "token", "blaize"]
@@ -20,7 +19,6 @@ MASTER_KEY = "serve-test-master-key-that-is-long-enough-0123456789"
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[tuple[str, dict[str, str]]]:
-    port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "CONTRACTKIT_DATA_DIR": str(tmp_path),
@@ -30,32 +28,8 @@ def server(tmp_path) -> Iterator[tuple[str, dict[str, str]]]:
         "BLAIZE_ARGON2_TIME_COST": "1",
         "BLAIZE_ARGON2_MEMORY_KIB": "1024",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contractkit.cli", "serve", "blaize", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/blaize"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"server did not start: {output}")
-            time.sleep(0.2)
+    with running_server("blaize", env, "/blaize") as base:
         yield base, env
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stdout:
-            process.stdout.close()
 
 
 def development_session(env: dict[str, str], email: str, role: str) -> str:

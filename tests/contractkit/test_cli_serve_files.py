@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import base64
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.contractkit.serving import cli, running_server
 from tests.impl.storage.moto_s3 import MotoS3, moto_s3
 
 __all__ = ["moto_s3"]
@@ -23,72 +21,28 @@ PNG = base64.b64decode(
 ALICE = "680b8f5b03127a4fd7110e38"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "contractkit.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip()
-
-
 Server = tuple[str, dict[str, str]]
 ServerFactory = Callable[[str, str], Server]
 
 
 @pytest.fixture
 def serve(tmp_path: Path, moto_s3: MotoS3) -> Iterator[ServerFactory]:
-    processes: list[subprocess.Popen[str]] = []
+    with ExitStack() as servers:
 
-    def start(api: str, backend: str) -> Server:
-        port = free_port()
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "CONTRACTKIT_DATA_DIR": str(tmp_path / f"{api}-{backend}"),
-            "CHAINSITE_JWT_SECRET": "serve-chainsite-secret-long-enough-0123456789",
-            "PERS_JWT_SECRET": "serve-pers-secret-long-enough-0123456789abc",
-        }
-        if backend == "s3":
-            env.update(moto_s3.env)
-            env["CONTRACTKIT_STORAGE_URL"] = moto_s3.storage_url(moto_s3.new_bucket())
-        process = subprocess.Popen(
-            [sys.executable, "-m", "contractkit.cli", "serve", api, "--port", str(port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        processes.append(process)
-        base = f"http://127.0.0.1:{port}" + ("/chainsite" if api == "chainsite" else "/pers/v2")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                    return base, env
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"server did not start: {output}")
-            time.sleep(0.2)
+        def start(api: str, backend: str) -> Server:
+            env = {
+                "PATH": "/usr/bin:/bin",
+                "CONTRACTKIT_DATA_DIR": str(tmp_path / f"{api}-{backend}"),
+                "CHAINSITE_JWT_SECRET": "serve-chainsite-secret-long-enough-0123456789",
+                "PERS_JWT_SECRET": "serve-pers-secret-long-enough-0123456789abc",
+            }
+            if backend == "s3":
+                env.update(moto_s3.env)
+                env["CONTRACTKIT_STORAGE_URL"] = moto_s3.storage_url(moto_s3.new_bucket())
+            base_path = "/chainsite" if api == "chainsite" else "/pers/v2"
+            return servers.enter_context(running_server(api, env, base_path)), env
 
-    try:
         yield start
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
-            if process.stdout:
-                process.stdout.close()
 
 
 @pytest.mark.parametrize("backend", ["local", "s3"])
