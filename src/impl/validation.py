@@ -12,7 +12,6 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.validators import (
     FormDataValidator,
     JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
     ParameterValidator,
     TextResponseBodyValidator,
 )
@@ -21,6 +20,7 @@ from jsonschema.exceptions import best_match
 
 from impl.errors import FieldErrors
 from impl.storage.multipart import SpooledMultipartValidator
+from impl.streaming_validation import StreamingJSONResponseBodyValidator
 
 BODY_FIELD = "body"
 
@@ -113,7 +113,7 @@ VALIDATOR_MAP: dict[str, t.Any] = {
     ),
     "response": MediaTypeDict(
         {
-            "*/*json": JSONResponseBodyValidator,
+            "*/*json": StreamingJSONResponseBodyValidator,
             "text/plain": TextResponseBodyValidator,
         }
     ),

@@ -31,6 +31,9 @@ SERVED_DOCUMENTS = (
     "user_schema",
     "users",
     "grants",
+    "sessions",
+    "user_export",
+    "oauth2",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,8 +10,10 @@ from sqlalchemy import select
 
 from impl.blaize.ids import digest, new_id, new_secret, new_uuid
 from impl.blaize.installation import ensure_tenant, install_tenant
-from impl.blaize.models import AdminRole, AdminSession, AdminUser
+from impl.blaize.models import AdminRole, AdminSession, AdminUser, Tenant, User
+from impl.blaize.oauth import issue_authorization_code
 from impl.blaize.passwords import Passwords
+from impl.blaize.records import find_user_by_identifiers
 from impl.blaize.settings import TENANT_NAME, load_blaize_settings
 from impl.config import Settings
 from impl.db import Database
@@ -82,19 +85,77 @@ def issue_development_session(
         return DevelopmentSession(session_id, admin.id, tenant_id, created)
 
 
+def issue_development_oauth_code(
+    settings: Settings,
+    db: Database,
+    *,
+    user_email: str,
+    client_id: str,
+    redirect_uri: str,
+    scope: str | None = None,
+    tenant: str | None = None,
+) -> str:
+    """An OAuth2 authorization code for an existing end user, as a site's consent step issues."""
+    blaize = load_blaize_settings(settings)
+    if not blaize.master_key_is_development:
+        raise DevelopmentTokensDisabled(
+            "development OAuth2 codes are disabled: CONTRACTKIT_ENV=production"
+        )
+    tenant_id = tenant or blaize.default_tenant
+    with db.transaction() as session:
+        row = session.get(Tenant, tenant_id)
+        user: User | None = None
+        if row is not None and row.installed_at is not None:
+            user = find_user_by_identifiers(session, tenant_id, {"email_address": user_email})
+        if user is None:
+            raise ValueError(f"no end user {user_email!r} in the installed tenant {tenant_id!r}")
+        return issue_authorization_code(
+            session, blaize, user, client_id=client_id, redirect_uri=redirect_uri, scope=scope
+        )
+
+
 EPILOG = """\
 The session id works as the cookie 'blaize_admin_session' or the header 'blaize-admin-session'.
+With --oauth-code, an OAuth2 authorization code for an existing end user is printed instead,
+to be exchanged at POST /blaize/zephr/oauth2/token with the same client_id and redirect_uri.
 
 Examples:
   contractkit token blaize --email admin@example.com
   SESSION=$(contractkit token blaize --email ed@example.com --role editor)
   curl -H "blaize-admin-session: $SESSION" http://127.0.0.1:8000/blaize/v3/admin/roles
+  contractkit token blaize --oauth-code --user-email joe@company.com \\
+      --client-id my-app --redirect-uri https://app.example.com/callback
 """
+
+
+def _print_oauth_code(args: argparse.Namespace, prog: str) -> int:
+    import sys
+
+    from impl.config import ConfigurationError, load_settings
+    from impl.db import migrate
+
+    try:
+        settings = load_settings()
+        db = Database(settings.database_url)
+        migrate(db.engine)
+        code = issue_development_oauth_code(
+            settings,
+            db,
+            user_email=args.user_email,
+            client_id=args.client_id,
+            redirect_uri=args.redirect_uri,
+            scope=args.scope,
+            tenant=args.tenant,
+        )
+    except (ConfigurationError, DevelopmentTokensDisabled, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    print(code)
+    return 0
 
 
 def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
     """``contractkit token blaize``: print an admin session id for a real admin user."""
-    import argparse
     import sys
 
     from impl.config import ConfigurationError, load_settings
@@ -107,7 +168,9 @@ def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--email", required=True, help="the admin user's e-mail address")
+    parser.add_argument(
+        "--email", help="the admin user's e-mail address (required unless --oauth-code)"
+    )
     parser.add_argument(
         "--role",
         default="admin",
@@ -118,7 +181,36 @@ def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
         "--tenant", help="the tenant the session acts on (default: BLAIZE_DEFAULT_TENANT)"
     )
     parser.add_argument("--password", help="also set the admin user's password (for login)")
+    oauth = parser.add_argument_group("OAuth2 authorization codes")
+    oauth.add_argument(
+        "--oauth-code",
+        action="store_true",
+        help="print a single-use OAuth2 authorization code instead of an admin session",
+    )
+    oauth.add_argument("--user-email", help="the end user who consents (must exist)")
+    oauth.add_argument("--client-id", help="the client the code is issued to")
+    oauth.add_argument("--redirect-uri", help="the client's redirect URI the code is bound to")
+    oauth.add_argument(
+        "--scope",
+        help="space-separated scopes (default: user.account:read user.profile:read "
+        "user.profile:update)",
+    )
     args = parser.parse_args(argv)
+    if args.oauth_code:
+        missing = [
+            flag
+            for flag, value in (
+                ("--user-email", args.user_email),
+                ("--client-id", args.client_id),
+                ("--redirect-uri", args.redirect_uri),
+            )
+            if not value
+        ]
+        if missing:
+            parser.error(f"--oauth-code needs {', '.join(missing)}")
+        return _print_oauth_code(args, prog)
+    if not args.email:
+        parser.error("--email is required (unless --oauth-code)")
     if "@" not in args.email:
         print(f"{prog}: --email must be an e-mail address", file=sys.stderr)
         return 2

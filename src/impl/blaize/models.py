@@ -301,3 +301,62 @@ class UserSession(Base):
     variables: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class UserExtendedProfile(Base):
+    """A user's extended profile for one app (written by the user-facing side, exported here)."""
+
+    __tablename__ = "blaize_user_extended_profiles"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    app_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OAuthCode(Base):
+    """An OAuth2 authorization code: single-use, short-lived, bound to a client and redirect URI.
+
+    Only the SHA-256 of the code is stored.
+    """
+
+    __tablename__ = "blaize_oauth_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(Text)
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OAuthToken(Base):
+    """An access or refresh token issued for an authorization code; only its SHA-256 is stored.
+
+    ``code_hash`` names the code the token descends from (also through refreshes), so that a
+    second use of the code can revoke every token issued for it.
+    """
+
+    __tablename__ = "blaize_oauth_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('access', 'refresh')", name="kind"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("blaize_users.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,6 +9,8 @@ from impl.config import ConfigurationError, Settings
 
 TENANT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 """What a tenant identifier looks like."""
+MAX_OAUTH_CODE_TTL_SECONDS = 600
+"""Authorization codes live at most ten minutes (RFC 6749, section 4.1.2)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class BlaizeSettings:
     initial_admin_email: str | None = None
     initial_admin_password: str | None = None
     admin_session_ttl_seconds: int = 8 * 3600
+    user_session_ttl_seconds: int = 14 * 24 * 3600
+    oauth_code_ttl_seconds: int = 600
+    oauth_access_token_ttl_seconds: int = 3600
+    oauth_refresh_token_ttl_seconds: int = 30 * 24 * 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
 
@@ -43,6 +49,11 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
     tenant = settings.text("BLAIZE_DEFAULT_TENANT", "default")
     if not TENANT_NAME.match(tenant):
         raise ConfigurationError("BLAIZE_DEFAULT_TENANT must be 1-63 letters, digits, '-' or '_'")
+    code_ttl = settings.integer("BLAIZE_OAUTH_CODE_TTL_SECONDS", 600, minimum=10)
+    if code_ttl > MAX_OAUTH_CODE_TTL_SECONDS:
+        raise ConfigurationError(
+            f"BLAIZE_OAUTH_CODE_TTL_SECONDS must be at most {MAX_OAUTH_CODE_TTL_SECONDS}"
+        )
     return BlaizeSettings(
         master_key=master.value,
         master_key_is_development=master.is_development,
@@ -52,6 +63,16 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         initial_admin_password=password,
         admin_session_ttl_seconds=settings.integer(
             "BLAIZE_ADMIN_SESSION_TTL_SECONDS", 8 * 3600, minimum=60
+        ),
+        user_session_ttl_seconds=settings.integer(
+            "BLAIZE_USER_SESSION_TTL_SECONDS", 14 * 24 * 3600, minimum=60
+        ),
+        oauth_code_ttl_seconds=code_ttl,
+        oauth_access_token_ttl_seconds=settings.integer(
+            "BLAIZE_OAUTH_ACCESS_TOKEN_TTL_SECONDS", 3600, minimum=60
+        ),
+        oauth_refresh_token_ttl_seconds=settings.integer(
+            "BLAIZE_OAUTH_REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600, minimum=60
         ),
         argon2_time_cost=settings.integer("BLAIZE_ARGON2_TIME_COST", 3, minimum=1),
         argon2_memory_kib=settings.integer("BLAIZE_ARGON2_MEMORY_KIB", 65536, minimum=64),

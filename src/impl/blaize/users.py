@@ -20,7 +20,6 @@ from impl.blaize.models import (
     User,
     UserForeignKey,
     UserIdentifier,
-    UserSession,
 )
 from impl.blaize.records import (
     find_user_by_identifiers,
@@ -31,14 +30,12 @@ from impl.blaize.records import (
     text_body,
     user_view,
 )
-from impl.blaize.sealing import unseal
 from impl.blaize.storable import refuse_unstorable
 from impl.blaize.user_schema import schema_fields
+from impl.blaize.user_sessions import live_sessions_of, sessions_answer
 from impl.errors import ApiError, conflict, not_found
-from impl.timeutil import as_utc, utcnow
 
 REQUIRE_VERIFICATION = "authentication.password.requireEmailVerfication"
-SESSION_ID_PURPOSE = "user session id"
 
 
 def _checked_attributes(session: Session, tenant_id: str, attributes: dict[str, Any]) -> None:
@@ -309,42 +306,14 @@ def upsert_user_foreign_key(
 # ----------------------------------------------------------------------------- sessions etc.
 
 
-def _session_date(value: Any) -> str:
-    return as_utc(value).strftime("%Y-%m-%d %H:%M %p UTC")
-
-
 def get_user_cross_device_session(
     ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
         user = owned(session, User, user_id, caller.tenant_id, "User")
-        rows = session.scalars(
-            select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
-            .order_by(UserSession.created_at)
-        ).all()
-        variables: dict[str, Any] = {}
-        for row in rows:
-            variables.update(row.variables or {})
-        sessions = [
-            {
-                "expiryDate": _session_date(row.expires_at),
-                "startDate": _session_date(row.created_at),
-                "authenticated": row.authenticated,
-                "session_id": unseal(
-                    ctx.settings.master_key, SESSION_ID_PURPOSE, row.id_sealed, row.tenant_id
-                ),
-                "user_id": user.id,
-            }
-            for row in rows
-        ]
-        return {
-            "session_variables": variables,
-            "user_id": user.id,
-            "sessions": sessions,
-            "access_model": access_model(session, caller.tenant_id, user.id),
-        }, 200
+        rows = live_sessions_of(session, user.id)
+        return sessions_answer(ctx, session, caller.tenant_id, user.id, rows), 200
 
 
 def list_user_accounts(
