@@ -5,9 +5,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 import pytest
@@ -33,29 +35,33 @@ def cli(env: dict[str, str], *args: str) -> str:
 def running_server(api: str, env: dict[str, str], base_path: str) -> Iterator[str]:
     """Serve ``api`` until the block ends; yields the API's base URL once it answers."""
     port = free_port()
-    process = subprocess.Popen(
-        [*CLI, "serve", api, "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}{base_path}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"contractkit serve {api} did not start: {output}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stdout:
-            process.stdout.close()
+    # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [*CLI, "serve", api, "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}{base_path}"
+        try:
+            _wait_until_answering(process, f"{base}/openapi.json", log, api)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait_until_answering(process: subprocess.Popen[str], url: str, log: IO[str], api: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            pytest.fail(f"contractkit serve {api} did not start: {log.read()}")
+        time.sleep(0.2)

@@ -130,3 +130,14 @@ async def test_accounts_are_per_tenant_and_need_write_rights(
     ).status_code == 403
     editor = admin_factory("editor@example.com", role="editor")
     assert (await client.post("/v3/accounts", json={}, headers=editor.headers)).status_code == 201
+
+
+async def test_seat_counts_beyond_the_database_range_are_invalid_input(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    body = {"name": "Huge", "number_of_seats": 2**90}
+    response = await client.post("/v3/accounts", json=body, headers=admin.headers)
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+    listed = await client.get("/v3/accounts", headers=admin.headers)
+    assert "Huge" not in listed.text
