@@ -10,16 +10,9 @@ import pytest
 from contract_tests import LoginFlow, run_contract
 from impl.blaize import SERVED_DOCUMENTS
 from tests.impl.blaize.conftest import PASSWORD, AdminFactory
+from tests.impl.contract_report import describe
 
 pytestmark = pytest.mark.slow
-
-
-def describe(result) -> str:  # type: ignore[no-untyped-def]
-    lines = [
-        f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings
-    ]
-    lines += [f"error {e.title}: {e.message}" for e in result.errors]
-    return "\n".join(lines)
 
 
 def test_blaize_implementation_honours_its_contract(

@@ -8,16 +8,9 @@ from contract_tests import run_contract
 from impl.app import create_app
 from impl.config import load_settings
 from tests.impl.chainsite.conftest import User
+from tests.impl.contract_report import describe
 
 pytestmark = pytest.mark.slow
-
-
-def describe(result) -> str:  # type: ignore[no-untyped-def]
-    lines = [
-        f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings
-    ]
-    lines += [f"error {e.title}: {e.message}" for e in result.errors]
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("backend", ["local", "s3"])

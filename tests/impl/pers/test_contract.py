@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from contract_tests import run_contract
+from tests.impl.contract_report import describe
 
 pytestmark = pytest.mark.slow
-
-
-def describe(result) -> str:  # type: ignore[no-untyped-def]
-    lines = [
-        f"{f.operation} [{f.check}] {f.title}: {f.message}\n  {f.curl}" for f in result.findings
-    ]
-    lines += [f"error {e.title}: {e.message}" for e in result.errors]
-    return "\n".join(lines)
 
 
 def test_pers_implementation_honours_its_contract(app, specs_root, acme_jwt) -> None:  # type: ignore[no-untyped-def]
