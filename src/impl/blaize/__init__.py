@@ -34,6 +34,8 @@ SERVED_DOCUMENTS = (
     "sessions",
     "user_export",
     "oauth2",
+    "request_rules",
+    "decision_engine",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 

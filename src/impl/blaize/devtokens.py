@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from impl.blaize.ids import digest, new_id, new_secret, new_uuid
 from impl.blaize.installation import ensure_tenant, install_tenant
@@ -14,7 +16,8 @@ from impl.blaize.models import AdminRole, AdminSession, AdminUser, Tenant, User
 from impl.blaize.oauth import issue_authorization_code
 from impl.blaize.passwords import Passwords
 from impl.blaize.records import find_user_by_identifiers
-from impl.blaize.settings import TENANT_NAME, load_blaize_settings
+from impl.blaize.settings import TENANT_NAME, BlaizeSettings, load_blaize_settings
+from impl.blaize.user_tokens import issue_user_jwt
 from impl.config import Settings
 from impl.db import Database
 from impl.timeutil import utcnow
@@ -85,6 +88,26 @@ def issue_development_session(
         return DevelopmentSession(session_id, admin.id, tenant_id, created)
 
 
+def _end_user(session: Session, tenant_id: str, user_email: str) -> User:
+    """The existing end user with this e-mail address in the installed tenant."""
+    row = session.get(Tenant, tenant_id)
+    user: User | None = None
+    if row is not None and row.installed_at is not None:
+        user = find_user_by_identifiers(session, tenant_id, {"email_address": user_email})
+    if user is None:
+        raise ValueError(f"no end user {user_email!r} in the installed tenant {tenant_id!r}")
+    return user
+
+
+def _development_settings(settings: Settings, what: str) -> BlaizeSettings:
+    blaize = load_blaize_settings(settings)
+    if not blaize.master_key_is_development:
+        raise DevelopmentTokensDisabled(
+            f"development {what} are disabled: CONTRACTKIT_ENV=production"
+        )
+    return blaize
+
+
 def issue_development_oauth_code(
     settings: Settings,
     db: Database,
@@ -96,28 +119,32 @@ def issue_development_oauth_code(
     tenant: str | None = None,
 ) -> str:
     """An OAuth2 authorization code for an existing end user, as a site's consent step issues."""
-    blaize = load_blaize_settings(settings)
-    if not blaize.master_key_is_development:
-        raise DevelopmentTokensDisabled(
-            "development OAuth2 codes are disabled: CONTRACTKIT_ENV=production"
-        )
+    blaize = _development_settings(settings, "OAuth2 codes")
     tenant_id = tenant or blaize.default_tenant
     with db.transaction() as session:
-        row = session.get(Tenant, tenant_id)
-        user: User | None = None
-        if row is not None and row.installed_at is not None:
-            user = find_user_by_identifiers(session, tenant_id, {"email_address": user_email})
-        if user is None:
-            raise ValueError(f"no end user {user_email!r} in the installed tenant {tenant_id!r}")
+        user = _end_user(session, tenant_id, user_email)
         return issue_authorization_code(
             session, blaize, user, client_id=client_id, redirect_uri=redirect_uri, scope=scope
         )
+
+
+def issue_development_user_jwt(
+    settings: Settings, db: Database, *, user_email: str, tenant: str | None = None
+) -> str:
+    """An end-user JWT for an existing end user, as the Decision Engine's ``jwt`` takes."""
+    blaize = _development_settings(settings, "user JWTs")
+    tenant_id = tenant or blaize.default_tenant
+    with db.transaction() as session:
+        user = _end_user(session, tenant_id, user_email)
+        return issue_user_jwt(blaize, tenant_id, user.id)
 
 
 EPILOG = """\
 The session id works as the cookie 'blaize_admin_session' or the header 'blaize-admin-session'.
 With --oauth-code, an OAuth2 authorization code for an existing end user is printed instead,
 to be exchanged at POST /blaize/zephr/oauth2/token with the same client_id and redirect_uri.
+With --user-jwt, an end-user JWT for an existing end user is printed instead, to be sent as
+"jwt" to POST /blaize/v3/decision-engine.
 
 Examples:
   contractkit token blaize --email admin@example.com
@@ -125,10 +152,12 @@ Examples:
   curl -H "blaize-admin-session: $SESSION" http://127.0.0.1:8000/blaize/v3/admin/roles
   contractkit token blaize --oauth-code --user-email joe@company.com \\
       --client-id my-app --redirect-uri https://app.example.com/callback
+  contractkit token blaize --user-jwt --user-email joe@company.com
 """
 
 
-def _print_oauth_code(args: argparse.Namespace, prog: str) -> int:
+def _print_issued(prog: str, issue: Callable[[Settings, Database], str]) -> int:
+    """Print what ``issue`` issues against the configured database; 2 on a refusal."""
     import sys
 
     from impl.config import ConfigurationError, load_settings
@@ -138,7 +167,18 @@ def _print_oauth_code(args: argparse.Namespace, prog: str) -> int:
         settings = load_settings()
         db = Database(settings.database_url)
         migrate(db.engine)
-        code = issue_development_oauth_code(
+        issued = issue(settings, db)
+    except (ConfigurationError, DevelopmentTokensDisabled, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    print(issued)
+    return 0
+
+
+def _print_oauth_code(args: argparse.Namespace, prog: str) -> int:
+    return _print_issued(
+        prog,
+        lambda settings, db: issue_development_oauth_code(
             settings,
             db,
             user_email=args.user_email,
@@ -146,12 +186,17 @@ def _print_oauth_code(args: argparse.Namespace, prog: str) -> int:
             redirect_uri=args.redirect_uri,
             scope=args.scope,
             tenant=args.tenant,
-        )
-    except (ConfigurationError, DevelopmentTokensDisabled, ValueError) as exc:
-        print(f"{prog}: {exc}", file=sys.stderr)
-        return 2
-    print(code)
-    return 0
+        ),
+    )
+
+
+def _print_user_jwt(args: argparse.Namespace, prog: str) -> int:
+    return _print_issued(
+        prog,
+        lambda settings, db: issue_development_user_jwt(
+            settings, db, user_email=args.user_email, tenant=args.tenant
+        ),
+    )
 
 
 def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
@@ -187,7 +232,9 @@ def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
         action="store_true",
         help="print a single-use OAuth2 authorization code instead of an admin session",
     )
-    oauth.add_argument("--user-email", help="the end user who consents (must exist)")
+    oauth.add_argument(
+        "--user-email", help="the end user who consents, or whom the JWT names (must exist)"
+    )
     oauth.add_argument("--client-id", help="the client the code is issued to")
     oauth.add_argument("--redirect-uri", help="the client's redirect URI the code is bound to")
     oauth.add_argument(
@@ -195,7 +242,17 @@ def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
         help="space-separated scopes (default: user.account:read user.profile:read "
         "user.profile:update)",
     )
+    jwt = parser.add_argument_group("End-user JWTs (the Decision Engine's jwt)")
+    jwt.add_argument(
+        "--user-jwt",
+        action="store_true",
+        help="print a JWT for the end user --user-email instead of an admin session",
+    )
     args = parser.parse_args(argv)
+    if args.user_jwt:
+        if not args.user_email:
+            parser.error("--user-jwt needs --user-email")
+        return _print_user_jwt(args, prog)
     if args.oauth_code:
         missing = [
             flag

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from impl.config import ConfigurationError, Settings
 
+MIB = 1024 * 1024
+
 TENANT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 """What a tenant identifier looks like."""
 MAX_OAUTH_CODE_TTL_SECONDS = 600
@@ -34,6 +36,12 @@ class BlaizeSettings:
     oauth_refresh_token_ttl_seconds: int = 30 * 24 * 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    script_time_limit_ms: int = 100
+    script_memory_limit_bytes: int = 16 * MIB
+    user_jwt_secret: str | None = None
+    """HS256 secret of end-user JWTs (the Decision Engine's ``jwt``); None: JWTs identify nobody."""
+    user_jwt_issuer: str = "blaize"
+    user_jwt_ttl_seconds: int = 3600
 
 
 def load_blaize_settings(settings: Settings) -> BlaizeSettings:
@@ -76,4 +84,18 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         ),
         argon2_time_cost=settings.integer("BLAIZE_ARGON2_TIME_COST", 3, minimum=1),
         argon2_memory_kib=settings.integer("BLAIZE_ARGON2_MEMORY_KIB", 65536, minimum=64),
+        script_time_limit_ms=settings.integer("BLAIZE_SCRIPT_TIME_LIMIT_MS", 100, minimum=1),
+        script_memory_limit_bytes=settings.integer(
+            "BLAIZE_SCRIPT_MEMORY_LIMIT_BYTES", 16 * MIB, minimum=MIB
+        ),
+        user_jwt_secret=_user_jwt_secret(settings),
+        user_jwt_issuer=settings.text("BLAIZE_USER_JWT_ISSUER", "blaize"),
+        user_jwt_ttl_seconds=settings.integer("BLAIZE_USER_JWT_TTL_SECONDS", 3600, minimum=60),
     )
+
+
+def _user_jwt_secret(settings: Settings) -> str | None:
+    """``BLAIZE_USER_JWT_SECRET``; generated in development, optional in production."""
+    if settings.is_production and not settings.text("BLAIZE_USER_JWT_SECRET"):
+        return None
+    return settings.secret("BLAIZE_USER_JWT_SECRET", "blaize-user-jwt-secret").value

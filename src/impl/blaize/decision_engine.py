@@ -1,0 +1,38 @@
+"""Handler of the decision_engine module: the HTTP response the tenant's request rules decide.
+
+Who is asking comes from ``impl.blaize.decision_identity``, whether the referrer is trusted
+from ``impl.blaize.trusted_referrer``, the decision from ``impl.blaize.rule_engine`` (scripts
+in the sandbox of ``impl.blaize.scripting``), what the requirements see from
+``impl.blaize.rule_requirements``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from impl.blaize.access import Permission, authorize
+from impl.blaize.context import BlaizeContext
+from impl.blaize.decision_identity import identify
+from impl.blaize.request_rules import rules_in_order, script_limits
+from impl.blaize.rule_engine import evaluate, request_view
+from impl.blaize.rule_requirements import resolver
+from impl.blaize.trusted_referrer import is_trusted
+
+
+def decide_request(
+    ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        tenant_id = caller.tenant_id
+        identity = identify(session, ctx.settings, tenant_id, body)
+        trusted = is_trusted(session, tenant_id, body["path"], body.get("btr"))
+        decision = evaluate(
+            rules_in_order(session, tenant_id),
+            request_view(body),
+            identity.script_view(),
+            trusted,
+            resolver(session, tenant_id, identity),
+            script_limits(ctx.settings),
+        )
+        return decision.view(), 200

@@ -1,0 +1,131 @@
+"""Handlers of the request_rules module: the rules the Decision Engine decides requests by.
+
+A rule is saved only when it can run: its ``script_type`` is ``javascript`` (the default),
+its ``url_pattern`` is a valid regular expression and both scripts compile as function bodies
+in the sandbox; otherwise 409 ``invalid_rule`` says what is wrong and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from impl.blaize.access import Permission, authorize
+from impl.blaize.context import BlaizeContext
+from impl.blaize.ids import new_id
+from impl.blaize.models import RequestRule
+from impl.blaize.rule_patterns import pattern_error
+from impl.blaize.scripting import ScriptLimits, compile_error
+from impl.blaize.settings import BlaizeSettings
+from impl.blaize.storable import contains_nul, refuse_unstorable
+from impl.errors import ApiError, not_found
+from impl.timeutil import utcnow
+
+SCRIPT_TYPE = "javascript"
+SCRIPTS = ("requirements_script", "action_script")
+TEXT_FIELDS = ("label", *SCRIPTS, "graph_state", "editing_mode")
+
+
+def script_limits(settings: BlaizeSettings) -> ScriptLimits:
+    return ScriptLimits(settings.script_time_limit_ms, settings.script_memory_limit_bytes)
+
+
+def rules_in_order(session: Session, tenant_id: str) -> list[RequestRule]:
+    """The tenant's rules in the order they are evaluated: creation order."""
+    return list(
+        session.scalars(
+            select(RequestRule)
+            .where(RequestRule.tenant_id == tenant_id)
+            .order_by(RequestRule.created_at, RequestRule.id)
+        )
+    )
+
+
+def rule_view(rule: RequestRule) -> dict[str, Any]:
+    view: dict[str, Any] = {"id": rule.id}
+    if rule.label is not None:
+        view["label"] = rule.label
+    conditions = {"url_pattern": rule.url_pattern, "method": rule.method}
+    view["conditions"] = {name: value for name, value in conditions.items() if value is not None}
+    for name in (*SCRIPTS, "script_type", "graph_state", "editing_mode"):
+        value = getattr(rule, name)
+        if value is not None:
+            view[name] = value
+    return view
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(409, "invalid_rule", message)
+
+
+def refuse_unrunnable(body: dict[str, Any], limits: ScriptLimits) -> None:
+    """409 ``invalid_rule`` unless the rule's pattern and scripts can run."""
+    script_type = body.get("script_type", SCRIPT_TYPE)
+    if script_type != SCRIPT_TYPE:
+        raise _invalid(f"script_type {script_type!r} is not supported: use 'javascript'")
+    pattern = (body.get("conditions") or {}).get("url_pattern")
+    problem = pattern_error(pattern) if pattern else None
+    if problem:
+        raise _invalid(problem)
+    for name in SCRIPTS:
+        problem = compile_error(body.get(name) or "", limits)
+        if problem:
+            raise _invalid(f"{name} does not compile: {problem}")
+
+
+def _owned(session: Session, tenant_id: str, rule_id: str) -> RequestRule:
+    rule = None if contains_nul(rule_id) else session.get(RequestRule, (tenant_id, rule_id))
+    if rule is None:
+        raise not_found("Request rule")
+    return rule
+
+
+def list_request_rules(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.READ)
+        rules = rules_in_order(session, caller.tenant_id)
+        return {"results": [rule_view(rule) for rule in rules]}, 200
+
+
+def save_request_rule(
+    ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int] | tuple[dict, int, dict]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        refuse_unstorable(body)
+        refuse_unrunnable(body, script_limits(ctx.settings))
+        rule_id = body.get("id") or new_id()
+        rule = session.get(RequestRule, (caller.tenant_id, rule_id))
+        created = rule is None
+        if rule is None:
+            rule = RequestRule(tenant_id=caller.tenant_id, id=rule_id, created_at=utcnow())
+            session.add(rule)
+        for name in TEXT_FIELDS:
+            setattr(rule, name, body.get(name))
+        conditions = body.get("conditions") or {}
+        rule.url_pattern = conditions.get("url_pattern")
+        rule.method = conditions.get("method")
+        rule.script_type = body.get("script_type", SCRIPT_TYPE)
+        rule.updated_at = utcnow()
+    uri = ctx.uri(f"/v3/request-rules/{rule_id}")
+    if created:
+        answer = {"id": rule_id, "message": "Request rule created successfully", "uri": uri}
+        return answer, 201, {"Location": uri}
+    return {"id": rule_id, "message": "Request rule updated successfully", "uri": uri}, 200
+
+
+def get_request_rule(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.READ)
+        return rule_view(_owned(session, caller.tenant_id, id)), 200
+
+
+def delete_request_rule(
+    ctx: BlaizeContext, id: str, token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        session.delete(_owned(session, caller.tenant_id, id))
+    return {"message": "Request rule deleted successfully"}, 200

@@ -1,0 +1,74 @@
+"""What a rule's requirements see: the named parts of the visitor's access model.
+
+``entitlement:<id>`` -> ``{granted, direct, meteredBy, creditedBy}`` (granted: the access
+model delivers it); ``meter:<id>`` -> ``{remaining, limit}``; ``credit:<id>`` ->
+``{remaining}``. A meter or credit the visitor does not hold reads as ``remaining: 0`` (and
+``limit: 0``). Only what a rule names is computed, once per decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from impl.blaize.access_model import AccessModel, access_model
+from impl.blaize.decision_identity import Identity
+from impl.blaize.rule_engine import Resolver
+
+NOT_GRANTED = {"granted": False, "direct": False, "meteredBy": [], "creditedBy": []}
+
+
+def model_of(session: Session, tenant_id: str, identity: Identity) -> AccessModel:
+    """The visitor's access model (an anonymous visitor holds nothing)."""
+    if identity.user_id is not None:
+        return access_model(session, tenant_id, identity.user_id)
+    return {"meters": {}, "credits": {}, "delivered_entitlements": []}
+
+
+def _entitlement(model: AccessModel, entitlement_id: str) -> dict[str, Any]:
+    for delivered in model["delivered_entitlements"]:
+        if delivered["id"] == entitlement_id:
+            return {
+                "granted": True,
+                "direct": bool(delivered.get("direct")),
+                "meteredBy": list(delivered.get("meteredBy") or []),
+                "creditedBy": list(delivered.get("creditedBy") or []),
+            }
+    return dict(NOT_GRANTED)
+
+
+def _meter(model: AccessModel, meter_id: str) -> dict[str, Any]:
+    state = model["meters"].get(meter_id) or {}
+    return {"remaining": state.get("remaining", 0), "limit": state.get("limit", 0)}
+
+
+def _credit(model: AccessModel, credit_id: str) -> dict[str, Any]:
+    state = model["credits"].get(credit_id) or {}
+    return {"remaining": state.get("remaining", 0)}
+
+
+READERS: dict[str, Callable[[AccessModel, str], dict[str, Any]]] = {
+    "entitlement": _entitlement,
+    "meter": _meter,
+    "credit": _credit,
+}
+
+
+def resolver(session: Session, tenant_id: str, identity: Identity) -> Resolver:
+    """Resolves requirement strings against the visitor's access model (computed when needed)."""
+    cache: list[AccessModel] = []
+
+    def resolve(names: list[str]) -> dict[str, Any]:
+        if not names:
+            return {}
+        if not cache:
+            cache.append(model_of(session, tenant_id, identity))
+        requirements = {}
+        for name in names:
+            kind, _, product_id = name.partition(":")
+            requirements[name] = READERS[kind](cache[0], product_id)
+        return requirements
+
+    return resolve
