@@ -24,7 +24,7 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
     """Insert the row unless one with the same primary key exists (then nothing happens)."""
     dialect = session.get_bind().dialect.name
     if dialect not in _INSERTS:
-        raise NotImplementedError(f"No insert-if-absent for the {dialect} database")
+        raise RuntimeError(f"No insert-if-absent for the {dialect} database")
     session.execute(_INSERTS[dialect](model).values(**values).on_conflict_do_nothing())
 
 
