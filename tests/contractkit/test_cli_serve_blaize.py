@@ -89,6 +89,7 @@ def test_blaize_installation_and_access_over_http(server) -> None:
         ).json()["user_id"]
         account = http.post("/v3/accounts", json={"number_of_seats": 1}, headers=first).json()["id"]
         assert http.put(f"/v3/accounts/{account}/users/{user}", headers=first).status_code == 201
+        assert http.post("/v3/entitlements/premium", json={}, headers=first).status_code == 201
         grant = {"entitlement_type": "entitlement", "entitlement_id": "premium"}
         assert http.post(f"/v3/users/{user}/grants", json=grant, headers=first).status_code == 201
         model = http.get(f"/v3/users/{user}/accessModel", headers=viewer).json()

@@ -34,6 +34,12 @@ SERVED_DOCUMENTS = (
     "sessions",
     "user_export",
     "oauth2",
+    "entitlements",
+    "bundles",
+    "products",
+    "credits",
+    "meters",
+    "gifts",
     "request_rules",
     "decision_engine",
 )

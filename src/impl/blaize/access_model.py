@@ -1,57 +1,134 @@
-"""A user's access model: what their grants, and their accounts' grants, deliver now.
+"""A user's (or an anonymous visitor's) access model: what they may access now.
 
-Grants of entitlements deliver them directly. Grants of bundles, meters and credits are kept
-and listed with the user's grants; what they deliver is computed by the catalogue of those
-products (see ``CATALOGUE``), which extends the model below.
+What is held comes from ``impl.blaize.holdings`` (grants, accounts' grants, bundles,
+auto-assignment); the numbers come from ``impl.blaize.metering``. An entitlement is
+delivered when it is held directly, or when a held meter or credit that delivers it has
+units left (``meteredBy`` / ``creditedBy`` name those). Meters and credits held are listed
+with their state, used up or not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import AccountUser, Grant
+from impl.blaize.holdings import (
+    Holdings,
+    anonymous_holdings,
+    grants_reaching,
+    user_holdings,
+)
+from impl.blaize.metering import credit_balance, meter_state
+from impl.blaize.models import Credit, Meter
+from impl.blaize.subjects import anonymous_subject, user_subject
+from impl.timeutil import isoformat, utcnow
 
 AccessModel = dict[str, Any]
-Extension = Callable[[Session, str, list[Grant], AccessModel], None]
 
-CATALOGUE: list[Extension] = []
-"""Functions that add what bundle, meter and credit grants deliver to a model."""
+__all__ = ["access_model", "anonymous_access_model", "grants_reaching"]
 
 
-def grants_reaching(session: Session, tenant_id: str, user_id: str) -> list[Grant]:
-    """The user's own grants, then those of every account the user belongs to."""
-    accounts = select(AccountUser.account_id).where(AccountUser.user_id == user_id)
-    query = (
-        select(Grant)
-        .where(
-            Grant.tenant_id == tenant_id,
-            or_(Grant.user_id == user_id, Grant.account_id.in_(accounts)),
+def _with_unit(unit: str | None, values: dict[str, Any]) -> dict[str, Any]:
+    return values if unit is None else {"unit": unit, **values}
+
+
+def _meters(
+    session: Session, tenant_id: str, held: Holdings, subject: str, now: datetime
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The held meters' states, and which entitlements each meter with units left delivers."""
+    states: dict[str, Any] = {}
+    delivering: dict[str, list[str]] = {}
+    for meter_id in held.meters:
+        meter = session.get(Meter, (tenant_id, meter_id))
+        state = meter_state(session, tenant_id, meter_id, subject, now)
+        if meter is None or state is None:
+            continue
+        states[meter_id] = _with_unit(
+            meter.unit,
+            {
+                "limit": state.limit,
+                "used": state.used,
+                "remaining": state.remaining,
+                "period_start": isoformat(state.period_start),
+                "period_end": isoformat(state.period_end),
+            },
         )
-        .order_by(Grant.account_id.is_not(None), Grant.created_at, Grant.id)
-    )
-    return list(session.scalars(query))
+        if state.remaining > 0:
+            delivering[meter_id] = list(meter.delivers or [])
+    return states, delivering
 
 
-def access_model(session: Session, tenant_id: str, user_id: str) -> AccessModel:
-    grants = grants_reaching(session, tenant_id, user_id)
+def _credits(
+    session: Session, tenant_id: str, held: Holdings, user_id: str | None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The held credits' states, and which entitlements each credit with units left delivers."""
+    states: dict[str, Any] = {}
+    delivering: dict[str, list[str]] = {}
+    if user_id is None:
+        return states, delivering
+    for credit_id, grants in held.credits.items():
+        credit = session.get(Credit, (tenant_id, credit_id))
+        if credit is None:
+            continue
+        state = credit_balance(session, credit, user_id, grants)
+        states[credit_id] = _with_unit(
+            credit.unit,
+            {"quantity": state.quantity, "used": state.used, "remaining": state.remaining},
+        )
+        if state.remaining > 0:
+            delivering[credit_id] = list(credit.delivers or [])
+    return states, delivering
+
+
+def _model(
+    session: Session,
+    tenant_id: str,
+    held: Holdings,
+    subject: str,
+    user_id: str | None,
+    now: datetime | None,
+) -> AccessModel:
+    meters, metered = _meters(session, tenant_id, held, subject, now or utcnow())
+    credits, credited = _credits(session, tenant_id, held, user_id)
     delivered: dict[str, dict[str, Any]] = {}
-    for grant in grants:
-        if grant.entitlement_type == "entitlement" and grant.entitlement_id not in delivered:
-            delivered[grant.entitlement_id] = {
-                "id": grant.entitlement_id,
-                "direct": True,
+
+    def entry(entitlement_id: str) -> dict[str, Any]:
+        if entitlement_id not in delivered:
+            delivered[entitlement_id] = {
+                "id": entitlement_id,
+                "direct": False,
                 "meteredBy": [],
                 "creditedBy": [],
             }
-    model: AccessModel = {
-        "meters": {},
-        "credits": {},
+        return delivered[entitlement_id]
+
+    for entitlement_id in held.entitlements:
+        entry(entitlement_id)["direct"] = True
+    for field, sources in (("meteredBy", metered), ("creditedBy", credited)):
+        for source_id, entitlement_ids in sources.items():
+            for entitlement_id in entitlement_ids:
+                if source_id not in entry(entitlement_id)[field]:
+                    entry(entitlement_id)[field].append(source_id)
+    return {
+        "meters": meters,
+        "credits": credits,
         "delivered_entitlements": list(delivered.values()),
     }
-    for extend in CATALOGUE:
-        extend(session, tenant_id, grants, model)
-    return model
+
+
+def access_model(
+    session: Session, tenant_id: str, user_id: str, now: datetime | None = None
+) -> AccessModel:
+    """The access model of the tenant's user ``user_id``."""
+    held = user_holdings(session, tenant_id, user_id)
+    return _model(session, tenant_id, held, user_subject(user_id), user_id, now)
+
+
+def anonymous_access_model(
+    session: Session, tenant_id: str, opaque: str, now: datetime | None = None
+) -> AccessModel:
+    """The access model of an anonymous visitor (``opaque``: their session's id digest)."""
+    held = anonymous_holdings(session, tenant_id)
+    return _model(session, tenant_id, held, anonymous_subject(opaque), None, now)

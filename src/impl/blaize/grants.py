@@ -13,6 +13,7 @@ from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import Account, Grant, User
 from impl.blaize.records import grant_view, owned
+from impl.blaize.references import refuse_unknown
 from impl.blaize.storable import contains_nul, refuse_unstorable
 from impl.errors import conflict, not_found
 
@@ -31,6 +32,11 @@ def _account_grant(session: Session, tenant_id: str, account_id: str, grant_id: 
     if grant is None or grant.account_id != account_id:
         raise not_found("Grant")
     return grant
+
+
+def _product(body: dict[str, Any]) -> tuple[str, str]:
+    """The product a grant's body names."""
+    return body["entitlement_type"], body["entitlement_id"]
 
 
 def _answer(ctx: BlaizeContext, grant: Grant, message: str) -> dict[str, str]:
@@ -59,6 +65,7 @@ def create_user_grant(
         caller = authorize(session, token_info, Permission.WRITE)
         owned(session, User, userId, caller.tenant_id, "User")
         refuse_unstorable(body)
+        refuse_unknown(session, caller.tenant_id, [_product(body)])
         grant = Grant(
             id=new_id(),
             tenant_id=caller.tenant_id,
@@ -95,6 +102,7 @@ def upsert_user_grant(
         caller = authorize(session, token_info, Permission.WRITE)
         owned(session, User, userId, caller.tenant_id, "User")
         refuse_unstorable(grantId, body)
+        refuse_unknown(session, caller.tenant_id, [_product(body)])
         grant = session.get(Grant, (caller.tenant_id, grantId))
         created = grant is None
         if grant is None:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import authorize
-from impl.blaize.access_model import access_model
+from impl.blaize.access_model import access_model, anonymous_access_model
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import digest, new_secret
 from impl.blaize.models import ConfigurationSetting, Tenant, User, UserSession
@@ -196,7 +196,8 @@ def sessions_answer(
     ]
     answer: dict[str, Any] = {"session_variables": variables, "sessions": sessions}
     if user_id is None:
-        answer["access_model"] = {"meters": {}, "credits": {}, "delivered_entitlements": []}
+        # An anonymous session (the one row): what anonymous visitors hold, metered for it.
+        answer["access_model"] = anonymous_access_model(session, tenant_id, rows[0].id_hash)
     else:
         answer["user_id"] = user_id
         answer["access_model"] = access_model(session, tenant_id, user_id)

@@ -8,6 +8,7 @@ from impl.blaize.models import Grant
 from impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user
+from tests.impl.blaize.test_catalogue import add_entitlements
 
 
 def entitlement(entitlement_id: str) -> dict[str, str]:
@@ -16,6 +17,7 @@ def entitlement(entitlement_id: str) -> dict[str, str]:
 
 async def test_user_grant_lifecycle(client: httpx.AsyncClient, admin: Admin) -> None:
     user = await new_user(client, admin, "joe@company.com")
+    await add_entitlements(client, admin, "gold")
     created = await client.post(
         f"/v3/users/{user}/grants", json=entitlement("gold"), headers=admin.headers
     )
@@ -35,6 +37,15 @@ async def test_user_grant_lifecycle(client: httpx.AsyncClient, admin: Admin) -> 
         "/v3/users/nobody/grants", json=entitlement("gold"), headers=admin.headers
     )
     assert unknown_user.status_code == 404
+    unknown_product = await client.post(
+        f"/v3/users/{user}/grants", json=entitlement("platinum"), headers=admin.headers
+    )
+    assert unknown_product.status_code == 404
+    assert unknown_product.json()["message"] == "Entitlement 'platinum' not found"
+    bundle = {"entitlement_type": "bundle", "entitlement_id": "gold"}
+    assert (
+        await client.post(f"/v3/users/{user}/grants", json=bundle, headers=admin.headers)
+    ).status_code == 404
     bad_type = {"entitlement_type": "coupon", "entitlement_id": "x"}
     assert (
         await client.post(f"/v3/users/{user}/grants", json=bad_type, headers=admin.headers)
@@ -44,6 +55,7 @@ async def test_user_grant_lifecycle(client: httpx.AsyncClient, admin: Admin) -> 
 async def test_upsert_with_a_chosen_id(client: httpx.AsyncClient, admin: Admin) -> None:
     ann = await new_user(client, admin, "ann@company.com")
     ben = await new_user(client, admin, "ben@company.com")
+    await add_entitlements(client, admin, "silver", "gold", "x")
     url = f"/v3/users/{ann}/grants/my-grant"
     first = await client.post(url, json=entitlement("silver"), headers=admin.headers)
     assert first.status_code == 201
@@ -65,6 +77,7 @@ async def test_access_model_joins_user_and_account_grants(
 ) -> None:
     user = await new_user(client, admin, "joe@company.com")
     account = await new_account(client, admin, name="Team")
+    await add_entitlements(client, admin, "news", "archive")
     await client.post(f"/v3/users/{user}/grants", json=entitlement("news"), headers=admin.headers)
     await client.post(f"/v3/users/{user}/grants", json=entitlement("news"), headers=admin.headers)
     with database.transaction() as session:
@@ -114,6 +127,7 @@ async def test_grants_are_per_tenant(
     client: httpx.AsyncClient, admin: Admin, admin_factory: AdminFactory
 ) -> None:
     user = await new_user(client, admin, "joe@company.com")
+    await add_entitlements(client, admin, "gold")
     created = await client.post(
         f"/v3/users/{user}/grants", json=entitlement("gold"), headers=admin.headers
     )
@@ -128,6 +142,12 @@ async def test_grants_are_per_tenant(
         assert (await client.request(method, url, headers=other.headers)).status_code == 404
     # The same grant id may be used in another tenant.
     other_user = await new_user(client, other, "joe@company.com")
+    # This tenant's products cannot be granted there.
+    refused = await client.post(
+        f"/v3/users/{other_user}/grants", json=entitlement("gold"), headers=other.headers
+    )
+    assert refused.status_code == 404
+    await add_entitlements(client, other, "x")
     reuse = await client.post(
         f"/v3/users/{other_user}/grants/{grant_id}", json=entitlement("x"), headers=other.headers
     )

@@ -12,6 +12,7 @@ from impl.blaize.models import UserSession
 from impl.db import Database
 from impl.timeutil import utcnow
 from tests.impl.blaize.conftest import Admin, AdminFactory
+from tests.impl.blaize.test_catalogue import add_entitlements
 
 PASSWORD = "user-password-1"
 
@@ -44,6 +45,7 @@ async def test_a_session_from_credentials_is_looked_up_with_the_access_model(
     client: httpx.AsyncClient, admin: Admin
 ) -> None:
     user_id = await create_user(client, admin, "joe@company.com")
+    await add_entitlements(client, admin, "premium")
     granted = await client.post(
         f"/v3/users/{user_id}/grants",
         json={"entitlement_type": "entitlement", "entitlement_id": "premium"},

@@ -18,6 +18,7 @@ from impl.config import Settings
 from impl.db import Database
 from impl.timeutil import utcnow
 from tests.impl.blaize.conftest import MASTER_KEY, Admin, AdminFactory
+from tests.impl.blaize.test_catalogue import add_entitlements
 
 
 def user_body(email: str, **attributes: object) -> dict:
@@ -351,8 +352,10 @@ async def test_deleting_a_user_removes_what_hangs_on_it(
     user_id = await create(client, admin, "joe@company.com")
     account = (await client.post("/v3/accounts", json={}, headers=admin.headers)).json()["id"]
     await client.put(f"/v3/accounts/{account}/users/{user_id}", headers=admin.headers)
+    await add_entitlements(client, admin, "gold")
     grant = {"entitlement_type": "entitlement", "entitlement_id": "gold"}
-    await client.post(f"/v3/users/{user_id}/grants", json=grant, headers=admin.headers)
+    granted = await client.post(f"/v3/users/{user_id}/grants", json=grant, headers=admin.headers)
+    assert granted.status_code == 201
     assert (await client.delete(f"/v3/users/{user_id}", headers=admin.headers)).status_code == 200
     assert (await client.get(f"/v3/users/{user_id}", headers=admin.headers)).status_code == 404
     assert (await client.get("/v3/accounts/users", headers=admin.headers)).json() == []

@@ -1,0 +1,10 @@
+"""Handlers of the bundles module: the shared product operations of ``impl.blaize.catalogue``."""
+
+from impl.blaize.catalogue import BUNDLES, Handlers
+
+_handlers = Handlers(BUNDLES)
+list_bundles = _handlers.list_all
+create_bundle = _handlers.create
+upsert_bundle = _handlers.upsert
+get_bundle = _handlers.get
+delete_bundle = _handlers.delete

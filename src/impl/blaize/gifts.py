@@ -1,0 +1,57 @@
+"""Handlers of the gifts module: gifts of access to one path (claimed through ``gifting``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from impl.blaize.access import Permission, authorize
+from impl.blaize.context import BlaizeContext
+from impl.blaize.gifting import path_key
+from impl.blaize.ids import new_id
+from impl.blaize.models import Gift
+from impl.blaize.storable import contains_nul, refuse_unstorable
+from impl.errors import not_found
+from impl.timeutil import isoformat
+
+
+def gift_view(gift: Gift) -> dict[str, Any]:
+    view = {"id": gift.id, "created": isoformat(gift.created_at), "uri": gift.uri}
+    if gift.claimed_at is not None:
+        view["claimed"] = isoformat(gift.claimed_at)
+        view["cross_device_session"] = gift.cross_device_session
+    return view
+
+
+def list_unclaimed_gifts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.READ)
+        gifts = session.scalars(
+            select(Gift)
+            .where(Gift.tenant_id == caller.tenant_id, Gift.claimed_at.is_(None))
+            .order_by(Gift.created_at, Gift.id)
+        )
+        return [gift_view(gift) for gift in gifts], 200
+
+
+def create_gift(
+    ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        uri = body["uri"]
+        refuse_unstorable(uri)
+        gift = Gift(tenant_id=caller.tenant_id, id=new_id(), uri=uri, path_key=path_key(uri))
+        session.add(gift)
+    return {"gift": gift.id}, 200
+
+
+def delete_gift(ctx: BlaizeContext, giftId: str, token_info: dict[str, Any]) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        gift = None if contains_nul(giftId) else session.get(Gift, (caller.tenant_id, giftId))
+        if gift is None:
+            raise not_found("Gift")
+        session.delete(gift)
+    return {"message": "Gift deleted successfully"}, 200
