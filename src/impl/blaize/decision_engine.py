@@ -3,7 +3,8 @@
 Who is asking comes from ``impl.blaize.decision_identity``, whether the referrer is trusted
 from ``impl.blaize.trusted_referrer``, the decision from ``impl.blaize.rule_engine`` (scripts
 in the sandbox of ``impl.blaize.scripting``), what the requirements see from
-``impl.blaize.rule_requirements``.
+``impl.blaize.rule_requirements``, and what it writes (gift claims, meter views, credits)
+from ``impl.blaize.decision_effects``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 
 from impl.blaize.access import Permission, authorize
 from impl.blaize.context import BlaizeContext
+from impl.blaize.decision_effects import gift_lets_through, use_up
 from impl.blaize.decision_identity import identify
 from impl.blaize.request_rules import rules_in_order, script_limits
+from impl.blaize.rule_decisions import PASS_THROUGH
 from impl.blaize.rule_engine import evaluate, request_view
 from impl.blaize.rule_requirements import resolver
 from impl.blaize.trusted_referrer import is_trusted
@@ -26,13 +29,17 @@ def decide_request(
         caller = authorize(session, token_info, Permission.WRITE)
         tenant_id = caller.tenant_id
         identity = identify(session, ctx.settings, tenant_id, body)
-        trusted = is_trusted(session, tenant_id, body["path"], body.get("btr"))
+        request = request_view(body)
+        if gift_lets_through(session, tenant_id, identity, request):
+            return PASS_THROUGH.view(), 200
         decision = evaluate(
             rules_in_order(session, tenant_id),
-            request_view(body),
+            request,
             identity.script_view(),
-            trusted,
+            is_trusted(session, tenant_id, body["path"], body.get("btr")),
             resolver(session, tenant_id, identity),
             script_limits(ctx.settings),
         )
+        if decision.lets_through:
+            use_up(session, tenant_id, identity, decision)
         return decision.view(), 200

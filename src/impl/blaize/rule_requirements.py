@@ -3,7 +3,9 @@
 ``entitlement:<id>`` -> ``{granted, direct, meteredBy, creditedBy}`` (granted: the access
 model delivers it); ``meter:<id>`` -> ``{remaining, limit}``; ``credit:<id>`` ->
 ``{remaining}``. A meter or credit the visitor does not hold reads as ``remaining: 0`` (and
-``limit: 0``). Only what a rule names is computed, once per decision.
+``limit: 0``). A visitor known by nothing (no user, no session) cannot be metered: every
+meter reads ``remaining: 0`` and delivers nothing. Only what a rule names is computed, once
+per decision.
 """
 
 from __future__ import annotations
@@ -13,18 +15,40 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.access_model import AccessModel, access_model
+from impl.blaize.access_model import AccessModel, access_model, anonymous_access_model
 from impl.blaize.decision_identity import Identity
 from impl.blaize.rule_engine import Resolver
 
 NOT_GRANTED = {"granted": False, "direct": False, "meteredBy": [], "creditedBy": []}
 
 
+UNMETERED = "unmetered"
+"""Stands for a visitor who cannot be metered; its meter states are never used as they are."""
+
+
+def _without_metering(model: AccessModel) -> AccessModel:
+    """The model with no views left on any meter (and nothing delivered by meters)."""
+    delivered = [
+        {**entry, "meteredBy": []}
+        for entry in model["delivered_entitlements"]
+        if entry.get("direct") or entry.get("creditedBy")
+    ]
+    return {
+        "meters": {
+            meter_id: {**state, "remaining": 0} for meter_id, state in model["meters"].items()
+        },
+        "credits": model["credits"],
+        "delivered_entitlements": delivered,
+    }
+
+
 def model_of(session: Session, tenant_id: str, identity: Identity) -> AccessModel:
-    """The visitor's access model (an anonymous visitor holds nothing)."""
+    """The access model of the visitor: a user, an anonymous session, or nobody known."""
     if identity.user_id is not None:
         return access_model(session, tenant_id, identity.user_id)
-    return {"meters": {}, "credits": {}, "delivered_entitlements": []}
+    if identity.session_digest is not None:
+        return anonymous_access_model(session, tenant_id, identity.session_digest)
+    return _without_metering(anonymous_access_model(session, tenant_id, UNMETERED))
 
 
 def _entitlement(model: AccessModel, entitlement_id: str) -> dict[str, Any]:

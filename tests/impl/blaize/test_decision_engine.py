@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
+from impl.blaize import devtokens
 from impl.blaize.devtokens import issue_development_user_jwt
 from impl.blaize.settings import load_blaize_settings
 from impl.blaize.trusted_referrer import referrer_hash
@@ -105,33 +107,99 @@ async def test_scripts_see_the_request_as_data(client: httpx.AsyncClient, admin:
     assert view["trusted"] is False
 
 
+async def post(client: httpx.AsyncClient, admin: Admin, url: str, body: dict[str, Any]) -> None:
+    response = await client.post(url, json=body, headers=admin.headers)
+    assert response.status_code in (200, 201), response.text
+
+
+async def catalogue(client: httpx.AsyncClient, admin: Admin) -> str:
+    """Entitlement ``gold``, meter ``m`` (2 a month, everyone), credit ``tokens``; joe holds
+    gold and 5 tokens and is known by the foreign key ``crm: C-1``."""
+    await post(client, admin, "/v3/entitlements/gold", {"label": "Gold"})
+    await post(client, admin, "/v3/meters/m", {"limit": 2, "auto_assign": "all"})
+    await post(client, admin, "/v3/credits/tokens", {"quantity": 5})
+    joe = await new_user(client, admin, "joe@company.com")
+    for kind, product in (("entitlement", "gold"), ("credit", "tokens")):
+        grant = {"entitlement_type": kind, "entitlement_id": product}
+        await post(client, admin, f"/v3/users/{joe}/grants", grant)
+    text = {**admin.headers, "Content-Type": "text/plain"}
+    await client.put(f"/v3/users/{joe}/foreign-key/update/crm", content=b"C-1", headers=text)
+    return joe
+
+
+JOE = {"crm": "C-1"}
+SHOW_REQUIREMENTS = "return JSON.stringify(requirements)"
+
+
 async def test_requirements_name_what_the_action_sees_of_the_access_model(
     client: httpx.AsyncClient, admin: Admin
 ) -> None:
-    user_id = await new_user(client, admin, "joe@company.com")
-    grant = {"entitlement_type": "entitlement", "entitlement_id": "gold"}
-    await client.post(f"/v3/users/{user_id}/grants", json=grant, headers=admin.headers)
-    requirements = "return ['entitlement:gold', 'entitlement:silver', 'entitlement:gold']"
-    await save_rule(
-        client, admin, rule("return JSON.stringify(requirements)", requirements=requirements)
+    await catalogue(client, admin)
+    requirements = (
+        "return ['entitlement:gold', 'entitlement:silver', 'meter:m', 'meter:none', "
+        "'credit:tokens', 'entitlement:gold']"
     )
-    for_joe = json.loads(
-        (await decided(client, admin, path="/a", foreign_keys={"crm": "none"}))["body"]
-    )
-    assert for_joe["entitlement:silver"] == {
-        "granted": False,
-        "direct": False,
-        "meteredBy": [],
-        "creditedBy": [],
+    await save_rule(client, admin, rule(SHOW_REQUIREMENTS, requirements=requirements))
+    for_joe = json.loads((await decided(client, admin, path="/a", foreign_keys=JOE))["body"])
+    assert for_joe == {
+        "entitlement:gold": {"granted": True, "direct": True, "meteredBy": [], "creditedBy": []},
+        "entitlement:silver": {
+            "granted": False,
+            "direct": False,
+            "meteredBy": [],
+            "creditedBy": [],
+        },
+        "meter:m": {"remaining": 2, "limit": 2},
+        "meter:none": {"remaining": 0, "limit": 0},
+        "credit:tokens": {"remaining": 5},
     }
-    text = {**admin.headers, "Content-Type": "text/plain"}
-    await client.put(f"/v3/users/{user_id}/foreign-key/update/crm", content=b"C-1", headers=text)
-    for_joe = json.loads(
-        (await decided(client, admin, path="/a", foreign_keys={"crm": "C-1"}))["body"]
+    anonymous = (await client.post("/v4/anonymous-sessions/news")).json()["session_id"]
+    for_session = json.loads((await decided(client, admin, path="/a", session=anonymous))["body"])
+    assert for_session["entitlement:gold"]["granted"] is False
+    assert for_session["meter:m"] == {"remaining": 2, "limit": 2}
+    assert for_session["credit:tokens"] == {"remaining": 0}
+    for_nobody = json.loads((await decided(client, admin, path="/a"))["body"])
+    assert for_nobody["meter:m"] == {"remaining": 0, "limit": 2}, "nobody cannot be metered"
+
+
+async def test_a_decision_that_lets_through_counts_meters_and_spends_credits(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    await catalogue(client, admin)
+    show = (
+        "if (request.path === '/show') return JSON.stringify(requirements); "
+        "if (request.path === '/login') return {status: 301, meter: 'm', credit: 'tokens'}; "
+        "return {meter: request.query.meter || 'm', credit: request.query.credit}"
     )
-    assert list(for_joe) == ["entitlement:gold", "entitlement:silver"]
-    assert for_joe["entitlement:gold"]["granted"] is True
-    assert for_joe["entitlement:gold"]["direct"] is True
+    await save_rule(client, admin, rule(show, requirements="return ['meter:m', 'credit:tokens']"))
+
+    async def state(**who: Any) -> dict[str, Any]:
+        return json.loads((await decided(client, admin, path="/show", **who))["body"])
+
+    assert await decided(client, admin, path="/read?credit=tokens", foreign_keys=JOE) == {
+        "status": "200"
+    }
+    assert await state(foreign_keys=JOE) == {
+        "meter:m": {"remaining": 1, "limit": 2},
+        "credit:tokens": {"remaining": 4},
+    }
+    await decided(client, admin, path="/login", foreign_keys=JOE)
+    assert (await state(foreign_keys=JOE))["credit:tokens"] == {"remaining": 4}, "not a 2xx"
+    unknown = await decide(client, admin, path="/read?credit=nope", foreign_keys=JOE)
+    assert unknown.status_code == 409
+    assert unknown.json()["message"] == "The decision names the credit 'nope', which does not exist"
+    assert (await state(foreign_keys=JOE))["meter:m"] == {"remaining": 1, "limit": 2}, "rolled back"
+    anonymous = (await client.post("/v4/anonymous-sessions/news")).json()["session_id"]
+    refused = await decide(client, admin, path="/read?credit=tokens", session=anonymous)
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "conflict"
+    await decided(client, admin, path="/read", session=anonymous)
+    assert (await state(session=anonymous))["meter:m"] == {"remaining": 1, "limit": 2}
+    assert (await state(foreign_keys=JOE))["meter:m"] == {"remaining": 1, "limit": 2}
+    assert await decided(client, admin, path="/read") == {"status": "200"}
+    no_meter = await decide(client, admin, path="/read?meter=none")
+    assert no_meter.status_code == 409
+    assert no_meter.json()["error"] == "script_error"
 
 
 FAILURES = [
@@ -292,3 +360,23 @@ async def test_rules_apply_only_in_their_own_tenant(
     globex = admin_factory("admin@globex.test", tenant="globex")
     assert await decided(client, admin, path="/a") == {"status": "403"}
     assert await decided(client, globex, path="/a") == {"status": "200"}
+
+
+async def test_contractkit_token_prints_a_user_jwt_for_the_decision_engine(
+    client: httpx.AsyncClient,
+    admin: Admin,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    joe = await new_user(client, admin, "joe@company.com")
+    await save_rule(client, admin, rule(ECHO))
+    for name, value in settings.env.items():
+        monkeypatch.setenv(name, value)
+    assert devtokens.main(["--user-jwt", "--user-email", "joe@company.com"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert (await seen(client, admin, path="/a", jwt=token))["user"]["id"] == joe
+    assert devtokens.main(["--user-jwt", "--user-email", "nobody@company.com"]) == 2
+    assert "no end user 'nobody@company.com'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        devtokens.main(["--user-jwt"])
