@@ -60,5 +60,8 @@ def test_blaize_implementation_honours_its_contract(
         "GET /v4/sessions/{site}/{id}",
         "DELETE /v4/sessions/{site}/{id}",
         "GET /v3/user-export",
+        "PUT /v3/request-rules",
+        "GET /v3/request-rules/{id}",
+        "POST /v3/decision-engine",
     ):
         assert any(200 <= status < 300 for status in observed[operation]), (operation, observed)
