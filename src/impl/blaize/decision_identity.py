@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from impl.blaize.models import User, UserForeignKey, UserSession
 from impl.blaize.settings import BlaizeSettings
 from impl.blaize.storable import contains_nul
+from impl.blaize.subjects import anonymous_subject, user_subject
 from impl.blaize.user_sessions import live_session
 from impl.blaize.user_tokens import verified_user_id
 from impl.errors import ApiError
@@ -39,9 +40,9 @@ class Identity:
     def subject(self) -> str | None:
         """Whom meters count and gifts are claimed for; None: nobody can be named."""
         if self.user_id is not None:
-            return f"user:{self.user_id}"
+            return user_subject(self.user_id)
         if self.session_digest is not None:
-            return f"anonymous:{self.session_digest}"
+            return anonymous_subject(self.session_digest)
         return None
 
     def script_view(self) -> dict[str, Any]:

@@ -166,11 +166,17 @@ def _print_issued(prog: str, issue: Callable[[Settings, Database], str]) -> int:
     try:
         settings = load_settings()
         db = Database(settings.database_url)
+    except ConfigurationError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    try:
         migrate(db.engine)
         issued = issue(settings, db)
     except (ConfigurationError, DevelopmentTokensDisabled, ValueError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        db.dispose()
     print(issued)
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import Permission, authorize
@@ -20,7 +21,7 @@ from impl.blaize.rule_patterns import pattern_error
 from impl.blaize.scripting import ScriptLimits, compile_error
 from impl.blaize.settings import BlaizeSettings
 from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import ApiError, not_found
+from impl.errors import ApiError, conflict, not_found
 from impl.timeutil import utcnow
 
 SCRIPT_TYPE = "javascript"
@@ -109,6 +110,10 @@ def save_request_rule(
         rule.method = conditions.get("method")
         rule.script_type = body.get("script_type", SCRIPT_TYPE)
         rule.updated_at = utcnow()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise conflict(f"Request rule {rule_id!r} was saved at the same time") from exc
     uri = ctx.uri(f"/v3/request-rules/{rule_id}")
     if created:
         answer = {"id": rule_id, "message": "Request rule created successfully", "uri": uri}
