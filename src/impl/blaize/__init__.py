@@ -34,6 +34,7 @@ SERVED_DOCUMENTS = (
     "sessions",
     "user_export",
     "oauth2",
+    "promo_codes",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
