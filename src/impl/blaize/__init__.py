@@ -40,6 +40,7 @@ SERVED_DOCUMENTS = (
     "credits",
     "meters",
     "gifts",
+    "promo_codes",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -496,3 +497,30 @@ class Gift(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(Text)
     cross_device_session: Mapped[str | None] = mapped_column(Text)
+# ----------------------------------------------------------------------------- promo codes
+
+
+class PromoCode(Base):
+    """A Braintree promo code of a tenant: the ``code`` customers enter, unique per tenant.
+
+    ``discount`` is a percentage unless ``absolute_discount``; ``billing_cycles`` is unset when
+    the discount lasts for every billing cycle, ``claim_limit`` when the code has no limit.
+    The unique constraint's index, led by ``tenant_id``, also serves the tenant's listing.
+    """
+
+    __tablename__ = "blaize_promo_codes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code", name="uq_blaize_promo_codes_code"),
+        CheckConstraint("claimed >= 0", name="claimed"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"))
+    code: Mapped[str] = mapped_column(Text)
+    discount_id: Mapped[str] = mapped_column(Text)
+    discount: Mapped[float] = mapped_column(Double)
+    billing_cycles: Mapped[int | None] = mapped_column(Integer)
+    claim_limit: Mapped[int | None] = mapped_column(Integer)
+    claimed: Mapped[int] = mapped_column(Integer, default=0)
+    absolute_discount: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
