@@ -34,6 +34,10 @@ SERVED_DOCUMENTS = (
     "sessions",
     "user_export",
     "oauth2",
+    "forms",
+    "static_items",
+    "cache_configurations",
+    "feature_rules",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
