@@ -41,6 +41,10 @@ SERVED_DOCUMENTS = (
     "meters",
     "gifts",
     "promo_codes",
+    "forms",
+    "static_items",
+    "cache_configurations",
+    "feature_rules",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
