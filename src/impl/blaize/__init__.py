@@ -14,6 +14,7 @@ from impl.blaize.credentials import verify_admin_session, verify_keypair_signatu
 from impl.blaize.installation import ensure_initial_admin
 from impl.blaize.security_handlers import api_key_handler_by_location
 from impl.blaize.settings import load_blaize_settings
+from impl.blaize.webhook_dispatch import dispatching
 from impl.config import Settings
 from impl.db import Database
 from impl.errors import ApiError
@@ -45,6 +46,7 @@ SERVED_DOCUMENTS = (
     "static_items",
     "cache_configurations",
     "feature_rules",
+    "webhooks",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
@@ -119,4 +121,5 @@ DEFINITION = ApiDefinition(
     security_map=security_map,
     documents=SERVED_DOCUMENTS,
     middleware=(BodyDigestMiddleware,),
+    lifespan=dispatching,
 )

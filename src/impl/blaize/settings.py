@@ -11,6 +11,8 @@ TENANT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 """What a tenant identifier looks like."""
 MAX_OAUTH_CODE_TTL_SECONDS = 600
 """Authorization codes live at most ten minutes (RFC 6749, section 4.1.2)."""
+MAX_WEBHOOK_ATTEMPTS = 50
+"""With exponential back-off, more attempts than this would only ever wait the longest wait."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class BlaizeSettings:
     oauth_refresh_token_ttl_seconds: int = 30 * 24 * 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: int = 30
+    webhook_timeout_seconds: int = 5
+    webhook_poll_seconds: int = 1
+    webhook_retention_days: int = 30
 
 
 def load_blaize_settings(settings: Settings) -> BlaizeSettings:
@@ -53,6 +60,11 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
     if code_ttl > MAX_OAUTH_CODE_TTL_SECONDS:
         raise ConfigurationError(
             f"BLAIZE_OAUTH_CODE_TTL_SECONDS must be at most {MAX_OAUTH_CODE_TTL_SECONDS}"
+        )
+    webhook_attempts = settings.integer("BLAIZE_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+    if webhook_attempts > MAX_WEBHOOK_ATTEMPTS:
+        raise ConfigurationError(
+            f"BLAIZE_WEBHOOK_MAX_ATTEMPTS must be at most {MAX_WEBHOOK_ATTEMPTS}"
         )
     return BlaizeSettings(
         master_key=master.value,
@@ -76,4 +88,9 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         ),
         argon2_time_cost=settings.integer("BLAIZE_ARGON2_TIME_COST", 3, minimum=1),
         argon2_memory_kib=settings.integer("BLAIZE_ARGON2_MEMORY_KIB", 65536, minimum=64),
+        webhook_max_attempts=webhook_attempts,
+        webhook_backoff_seconds=settings.integer("BLAIZE_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1),
+        webhook_timeout_seconds=settings.integer("BLAIZE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1),
+        webhook_poll_seconds=settings.integer("BLAIZE_WEBHOOK_POLL_SECONDS", 1, minimum=1),
+        webhook_retention_days=settings.integer("BLAIZE_WEBHOOK_RETENTION_DAYS", 30, minimum=1),
     )
