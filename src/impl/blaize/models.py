@@ -589,15 +589,6 @@ class CacheConfiguration(Base):
 
     __tablename__ = "blaize_cache_configurations"
 
-
-# ----------------------------------------------------------------------------- webhooks
-
-
-class Webhook(Base):
-    """A tenant's webhook; its signing secret is derived from the master key and ``salt``."""
-
-    __tablename__ = "blaize_webhooks"
-
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
     label: Mapped[str | None] = mapped_column(Text)
@@ -699,6 +690,19 @@ class FeatureRuleTag(Base):
     rule_id: Mapped[str] = mapped_column(Text, primary_key=True)
     tag: Mapped[str] = mapped_column(Text, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
+
+
+# ----------------------------------------------------------------------------- webhooks
+
+
+class Webhook(Base):
+    """A tenant's webhook; its signing secret is derived from the master key and ``salt``."""
+
+    __tablename__ = "blaize_webhooks"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
+    label: Mapped[str | None] = mapped_column(Text)
     triggers: Mapped[list[str]] = mapped_column(JSON, default=list)
     method: Mapped[str] = mapped_column(String(10))
     target: Mapped[str] = mapped_column(Text)

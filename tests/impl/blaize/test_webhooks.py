@@ -373,6 +373,8 @@ async def test_user_grant_and_membership_changes_are_events(
     account = await new_account(client, admin, name="Team")
     headers = admin.headers
     entitlement = {"entitlement_type": "entitlement", "entitlement_id": "news"}
+    created = await client.post("/v3/entitlements/news", json={"label": "News"}, headers=headers)
+    assert created.status_code == 201, created.text
     for response in (
         await client.patch(f"/v3/users/{user}/attributes", json={"plan": "gold"}, headers=headers),
         await client.post(f"/v3/users/{user}/grants/g1", json=entitlement, headers=headers),
