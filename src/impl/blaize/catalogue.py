@@ -161,7 +161,7 @@ class Handlers:
             session.add(row)
             _write(session, kind, row, body)
         answer = _saved(ctx, kind, row.id, "created")
-        return answer, 201, {"Location": answer["uri"]}
+        return answer, 201, ctx.location(f"{kind.collection}/{row.id}")
 
     def upsert(
         self, ctx: BlaizeContext, id: str, body: dict[str, Any], token_info: dict[str, Any]
@@ -178,7 +178,7 @@ class Handlers:
             _write(session, kind, row, body)
         if created:
             answer = _saved(ctx, kind, id, "created")
-            return answer, 201, {"Location": answer["uri"]}
+            return answer, 201, ctx.location(f"{kind.collection}/{id}")
         return _saved(ctx, kind, id, "updated"), 200
 
     def get(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:

@@ -74,7 +74,7 @@ def save_product(
         replace_links(session, caller.tenant_id, (KIND, id), [bundle])
         answer = product_view(product)
     if created:
-        return answer, 201, {"Location": ctx.uri(f"/v3/products/{id}")}
+        return answer, 201, ctx.location(f"/v3/products/{id}")
     return answer, 200
 
 
