@@ -119,7 +119,7 @@ def upsert_user_grant(
         grant_changed(session, grant, GRANT_CREATE if created else GRANT_UPDATE)
     if created:
         answer = _answer(ctx, grant, "Grant created successfully")
-        return answer, 201, {"Location": answer["uri"]}
+        return answer, 201, ctx.location(f"/v3/users/{grant.user_id}/grants/{grant.id}")
     return _answer(ctx, grant, "Grant updated successfully"), 200
 
 
