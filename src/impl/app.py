@@ -21,6 +21,7 @@ from impl.apis import api_names, definition
 from impl.config import Settings, load_settings
 from impl.db import Database, migrate
 from impl.errors import ErrorResponder
+from impl.path_numbers import BoundedIntegerPaths
 from impl.resolver import ModuleResolver
 from impl.routes import MethodIndex, MostSpecificPathGuard
 from impl.validation import VALIDATOR_MAP
@@ -97,6 +98,7 @@ def create_app(
     app.add_middleware(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
+    app.add_middleware(BoundedIntegerPaths, position=MiddlewarePosition.BEFORE_ROUTING)
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

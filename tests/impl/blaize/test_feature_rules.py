@@ -207,3 +207,17 @@ async def test_other_tenants_and_viewers(
     assert [response.status_code for response in refused] == [403] * 4
     assert await numbers(client, admin, "checkout") == [1]
     assert await tags_of(client, admin, "checkout") == {1: []}
+
+
+async def test_version_numbers_of_any_length_are_answered_in_the_blaize_envelope(
+    client: httpx.AsyncClient, admin_factory: AdminFactory
+) -> None:
+    """Too large for the version range: 400; too long to be read as a number at all: 404."""
+    admin = admin_factory("digits@example.com")
+    await new_version(client, admin, "long-numbers")
+    for digits, status in (("9" * 20, 400), ("9" * 5000, 404)):
+        response = await client.get(
+            f"/v3/feature-rules/long-numbers/versions/{digits}", headers=admin.headers
+        )
+        assert response.status_code == status, response.text[:300]
+        assert response.json()["status"] == status
