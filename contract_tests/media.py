@@ -76,12 +76,17 @@ def textual_media_without_serializer(document: dict[str, Any]) -> list[str]:
     return found
 
 
-def register_text_bodies(document: dict[str, Any]) -> list[str]:
-    """Send the textual bodies of `document` that have no serializer as text; returns them."""
-    media_types = textual_media_without_serializer(document)
+def send_as_text(media_types: list[str]) -> None:
+    """Send bodies of `media_types` as text, and count them as text in `is_stringified_negation`."""
     if media_types:
         schemathesis.serializer.alias(media_types, TEXT_SOURCE)
         _REGISTERED.update(media_types)
+
+
+def register_text_bodies(document: dict[str, Any]) -> list[str]:
+    """Send the textual bodies of `document` that have no serializer as text; returns them."""
+    media_types = textual_media_without_serializer(document)
+    send_as_text(media_types)
     return media_types
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,9 @@ class ApiDefinition:
     """Module documents (file stems) to serve; empty serves every document of the folder."""
     middleware: tuple[type, ...] = ()
     """ASGI middleware classes placed just before Connexion's security middleware."""
+    lifespan: Callable[[Any], AbstractAsyncContextManager[None]] | None = None
+    """Background work while the app is served: entered at start-up with the API's context
+    (what ``build_context`` made), left at shutdown."""
 
     @property
     def package(self) -> str:

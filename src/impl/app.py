@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -18,6 +21,7 @@ from impl.apis import api_names, definition
 from impl.config import Settings, load_settings
 from impl.db import Database, migrate
 from impl.errors import ErrorResponder
+from impl.path_numbers import BoundedIntegerPaths
 from impl.resolver import ModuleResolver
 from impl.routes import MethodIndex, MostSpecificPathGuard
 from impl.validation import VALIDATOR_MAP
@@ -32,6 +36,22 @@ def served_documents(name: str, specs_root: Path | None = None) -> list[Path]:
     return discover([folder])
 
 
+Hook = Callable[[], AbstractAsyncContextManager[None]]
+
+
+def _lifespan(hooks: list[Hook]) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """Enter every API's lifespan hook at start-up, leave them (in reverse) at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for hook in hooks:
+                await stack.enter_async_context(hook())
+            yield
+
+    return lifespan
+
+
 def create_app(
     apis: Sequence[str] | None = None,
     settings: Settings | None = None,
@@ -40,13 +60,15 @@ def create_app(
 ) -> AsyncApp:
     """Build the app serving ``apis`` (all by default), each under ``/<api>``.
 
-    The database schema is migrated to the newest revision before the first request.
+    The database schema is migrated to the newest revision before the first request. Each
+    API's ``lifespan`` hook (background work) runs while the app is served (ASGI lifespan).
     """
     settings = settings or load_settings()
     database = database or Database(settings.database_url)
     migrate(database.engine)
 
-    app = AsyncApp("contractkit.impl")
+    hooks: list[Hook] = []
+    app = AsyncApp("contractkit.impl", lifespan=_lifespan(hooks))
     responder = ErrorResponder()
     indexes: list[tuple[str, MethodIndex]] = []
     for name in apis or api_names():
@@ -56,6 +78,8 @@ def create_app(
             app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
         context = api.build_context(settings, database)
         security_map = api.security_map(context) if api.security_map else {}
+        if api.lifespan is not None:
+            hooks.append(partial(api.lifespan, context))
         app.add_api(
             bundled.document,
             base_path=api.base_path,
@@ -74,6 +98,7 @@ def create_app(
     app.add_middleware(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
+    app.add_middleware(BoundedIntegerPaths, position=MiddlewarePosition.BEFORE_ROUTING)
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

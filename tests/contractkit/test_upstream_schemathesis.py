@@ -1,7 +1,8 @@
 """Upstream Schemathesis (`st run`, every check) against each served document of each API.
 
 Each API runs as a real ``contractkit serve`` process on loopback; each document gets a fresh
-credential from ``contractkit token``, because some documents exercise logout.
+credential from ``contractkit token``, because some documents exercise logout. ``st`` loads our
+hooks module for GraphQL bodies (``application/graphql``), which it cannot send by itself.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ CREDENTIALS: dict[str, Credential] = {
         "blaize-admin-session: " + cli(env, "token", "blaize", "--email", "admin@example.com")
     ),
 }
+ST_HOOKS = {"SCHEMATHESIS_HOOKS": "contract_tests.hooks.graphql"}
 BASE_PATHS = {
     "peerly": "/peerly",
     "chainsite": "/chainsite",
@@ -87,7 +89,7 @@ def test_st_run_reports_no_failure(api: str, tmp_path: Path, idp: FakeIdentityPr
                     "--seed",
                     "1",
                 ],
-                env=env,
+                env={**env, **ST_HOOKS},
                 capture_output=True,
                 text=True,
                 timeout=600,

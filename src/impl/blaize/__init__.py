@@ -14,6 +14,7 @@ from impl.blaize.credentials import verify_admin_session, verify_keypair_signatu
 from impl.blaize.installation import ensure_initial_admin
 from impl.blaize.security_handlers import api_key_handler_by_location
 from impl.blaize.settings import load_blaize_settings
+from impl.blaize.webhook_dispatch import dispatching
 from impl.config import Settings
 from impl.db import Database
 from impl.errors import ApiError
@@ -40,6 +41,12 @@ SERVED_DOCUMENTS = (
     "credits",
     "meters",
     "gifts",
+    "promo_codes",
+    "forms",
+    "static_items",
+    "cache_configurations",
+    "feature_rules",
+    "webhooks",
     "request_rules",
     "decision_engine",
 )
@@ -116,4 +123,5 @@ DEFINITION = ApiDefinition(
     security_map=security_map,
     documents=SERVED_DOCUMENTS,
     middleware=(BodyDigestMiddleware,),
+    lifespan=dispatching,
 )

@@ -12,6 +12,12 @@ from impl.blaize.ids import new_id
 from impl.blaize.models import Account, AccountUser, User
 from impl.blaize.records import account_view, membership_view, owned
 from impl.blaize.storable import refuse_unstorable
+from impl.blaize.webhook_events import (
+    ACCOUNT_USER_CREATE,
+    ACCOUNT_USER_DELETE,
+    account_deleting,
+    membership_changed,
+)
 from impl.errors import ApiError, not_found
 
 ACCOUNT_FIELDS = (
@@ -77,7 +83,9 @@ def update_account(
 def delete_account(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(owned(session, Account, id, caller.tenant_id, "Account"))
+        account = owned(session, Account, id, caller.tenant_id, "Account")
+        account_deleting(session, account)
+        session.delete(account)
     return {"message": "Account deleted successfully"}, 200
 
 
@@ -115,7 +123,9 @@ def delete_account_user(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(_membership(session, caller.tenant_id, account_id, user_id))
+        membership = _membership(session, caller.tenant_id, account_id, user_id)
+        membership_changed(session, caller.tenant_id, membership, ACCOUNT_USER_DELETE)
+        session.delete(membership)
     return {"message": "Account user deleted successfully"}, 200
 
 
@@ -143,4 +153,5 @@ def save_account_user(
             )
         membership = AccountUser(account_id=account.id, user_id=user_id)
         session.add(membership)
+        membership_changed(session, caller.tenant_id, membership, ACCOUNT_USER_CREATE)
         return membership_view(membership), 201

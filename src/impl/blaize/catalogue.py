@@ -101,6 +101,12 @@ CREDITS = Kind(
 )
 
 
+def tenant_rows(session: Session, model: Any, tenant_id: str, *where: Any) -> list[Any]:
+    """The tenant's rows of a catalogue table (matching ``where``), oldest first."""
+    query = select(model).where(model.tenant_id == tenant_id, *where)
+    return list(session.scalars(query.order_by(model.created_at, model.id)))
+
+
 def view(kind: Kind, row: Product) -> dict[str, Any]:
     """The stored product: its id and every field that has a value."""
     values = {name: getattr(row, name) for name in kind.defaults}
@@ -139,16 +145,10 @@ class Handlers:
     kind: Kind
 
     def list_all(self, ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-        kind = self.kind
         with ctx.db.transaction() as session:
             caller = authorize(session, token_info, Permission.READ)
-            model = kind.model
-            rows = session.scalars(
-                select(model)
-                .where(model.tenant_id == caller.tenant_id)
-                .order_by(model.created_at, model.id)
-            )
-            return {"results": [view(kind, row) for row in rows]}, 200
+            rows = tenant_rows(session, self.kind.model, caller.tenant_id)
+            return {"results": [view(self.kind, row) for row in rows]}, 200
 
     def create(
         self, ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
@@ -161,7 +161,7 @@ class Handlers:
             session.add(row)
             _write(session, kind, row, body)
         answer = _saved(ctx, kind, row.id, "created")
-        return answer, 201, {"Location": answer["uri"]}
+        return answer, 201, ctx.location(f"{kind.collection}/{row.id}")
 
     def upsert(
         self, ctx: BlaizeContext, id: str, body: dict[str, Any], token_info: dict[str, Any]
@@ -178,7 +178,7 @@ class Handlers:
             _write(session, kind, row, body)
         if created:
             answer = _saved(ctx, kind, id, "created")
-            return answer, 201, {"Location": answer["uri"]}
+            return answer, 201, ctx.location(f"{kind.collection}/{id}")
         return _saved(ctx, kind, id, "updated"), 200
 
     def get(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from impl.blaize.flows import OutboxSender, Sender
 from impl.blaize.passwords import Passwords
@@ -25,3 +26,8 @@ class BlaizeContext:
     def uri(self, path: str) -> str:
         """A server-relative URI of a resource, e.g. ``/blaize/v3/accounts/<id>``."""
         return f"{self.base_path.rstrip('/')}{path}"
+
+    def location(self, path: str) -> dict[str, str]:
+        """The ``Location`` header of a resource: header values are ASCII, so a client-chosen
+        id is percent-encoded there (the body's ``uri`` keeps it as it is)."""
+        return {"Location": quote(self.uri(path), safe="/")}

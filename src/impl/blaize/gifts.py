@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from impl.blaize.access import Permission, authorize
+from impl.blaize.catalogue import tenant_rows
 from impl.blaize.context import BlaizeContext
 from impl.blaize.gifting import path_key
 from impl.blaize.ids import new_id
@@ -27,11 +26,7 @@ def gift_view(gift: Gift) -> dict[str, Any]:
 def list_unclaimed_gifts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        gifts = session.scalars(
-            select(Gift)
-            .where(Gift.tenant_id == caller.tenant_id, Gift.claimed_at.is_(None))
-            .order_by(Gift.created_at, Gift.id)
-        )
+        gifts = tenant_rows(session, Gift, caller.tenant_id, Gift.claimed_at.is_(None))
         return [gift_view(gift) for gift in gifts], 200
 
 

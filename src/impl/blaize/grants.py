@@ -15,6 +15,7 @@ from impl.blaize.models import Account, Grant, User
 from impl.blaize.records import grant_view, owned
 from impl.blaize.references import refuse_unknown
 from impl.blaize.storable import contains_nul, refuse_unstorable
+from impl.blaize.webhook_events import GRANT_CREATE, GRANT_DELETE, GRANT_UPDATE, grant_changed
 from impl.errors import conflict, not_found
 
 
@@ -74,6 +75,7 @@ def create_user_grant(
             entitlement_id=body["entitlement_id"],
         )
         session.add(grant)
+        grant_changed(session, grant, GRANT_CREATE)
     answer = _answer(ctx, grant, "Grant created successfully")
     return answer, 201, {"Location": answer["uri"]}
 
@@ -91,7 +93,9 @@ def delete_user_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(_user_grant(session, caller.tenant_id, userId, grantId))
+        grant = _user_grant(session, caller.tenant_id, userId, grantId)
+        grant_changed(session, grant, GRANT_DELETE)
+        session.delete(grant)
     return {"message": "Grant deleted successfully"}, 200
 
 
@@ -112,9 +116,10 @@ def upsert_user_grant(
             raise conflict("This grant id is taken by another grant")
         grant.entitlement_type = body["entitlement_type"]
         grant.entitlement_id = body["entitlement_id"]
+        grant_changed(session, grant, GRANT_CREATE if created else GRANT_UPDATE)
     if created:
         answer = _answer(ctx, grant, "Grant created successfully")
-        return answer, 201, {"Location": answer["uri"]}
+        return answer, 201, ctx.location(f"/v3/users/{grant.user_id}/grants/{grant.id}")
     return _answer(ctx, grant, "Grant updated successfully"), 200
 
 
@@ -140,5 +145,7 @@ def delete_account_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(_account_grant(session, caller.tenant_id, accountId, grantId))
+        grant = _account_grant(session, caller.tenant_id, accountId, grantId)
+        grant_changed(session, grant, GRANT_DELETE)
+        session.delete(grant)
     return {"message": "Grant deleted successfully"}, 200

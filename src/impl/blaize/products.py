@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import Permission, authorize
+from impl.blaize.catalogue import tenant_rows
 from impl.blaize.context import BlaizeContext
 from impl.blaize.models import Product
 from impl.blaize.references import drop_links, refuse_unknown, replace_links
@@ -37,11 +37,7 @@ def _owned(session: Session, tenant_id: str, product_id: str) -> Product:
 def list_products(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        products = session.scalars(
-            select(Product)
-            .where(Product.tenant_id == caller.tenant_id)
-            .order_by(Product.created_at, Product.id)
-        )
+        products = tenant_rows(session, Product, caller.tenant_id)
         return {"results": [product_view(product) for product in products]}, 200
 
 
@@ -74,7 +70,7 @@ def save_product(
         replace_links(session, caller.tenant_id, (KIND, id), [bundle])
         answer = product_view(product)
     if created:
-        return answer, 201, {"Location": ctx.uri(f"/v3/products/{id}")}
+        return answer, 201, ctx.location(f"/v3/products/{id}")
     return answer, 200
 
 

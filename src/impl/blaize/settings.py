@@ -13,6 +13,8 @@ TENANT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 """What a tenant identifier looks like."""
 MAX_OAUTH_CODE_TTL_SECONDS = 600
 """Authorization codes live at most ten minutes (RFC 6749, section 4.1.2)."""
+MAX_WEBHOOK_ATTEMPTS = 50
+"""With exponential back-off, more attempts than this would only ever wait the longest wait."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class BlaizeSettings:
     oauth_refresh_token_ttl_seconds: int = 30 * 24 * 3600
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    webhook_max_attempts: int = 8
+    webhook_backoff_seconds: int = 30
+    webhook_timeout_seconds: int = 5
+    webhook_poll_seconds: int = 1
+    webhook_retention_days: int = 30
     script_time_limit_ms: int = 100
     script_memory_limit_bytes: int = 16 * MIB
     user_jwt_secret: str | None = None
@@ -62,6 +69,11 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         raise ConfigurationError(
             f"BLAIZE_OAUTH_CODE_TTL_SECONDS must be at most {MAX_OAUTH_CODE_TTL_SECONDS}"
         )
+    webhook_attempts = settings.integer("BLAIZE_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+    if webhook_attempts > MAX_WEBHOOK_ATTEMPTS:
+        raise ConfigurationError(
+            f"BLAIZE_WEBHOOK_MAX_ATTEMPTS must be at most {MAX_WEBHOOK_ATTEMPTS}"
+        )
     return BlaizeSettings(
         master_key=master.value,
         master_key_is_development=master.is_development,
@@ -84,6 +96,11 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         ),
         argon2_time_cost=settings.integer("BLAIZE_ARGON2_TIME_COST", 3, minimum=1),
         argon2_memory_kib=settings.integer("BLAIZE_ARGON2_MEMORY_KIB", 65536, minimum=64),
+        webhook_max_attempts=webhook_attempts,
+        webhook_backoff_seconds=settings.integer("BLAIZE_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1),
+        webhook_timeout_seconds=settings.integer("BLAIZE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1),
+        webhook_poll_seconds=settings.integer("BLAIZE_WEBHOOK_POLL_SECONDS", 1, minimum=1),
+        webhook_retention_days=settings.integer("BLAIZE_WEBHOOK_RETENTION_DAYS", 30, minimum=1),
         script_time_limit_ms=settings.integer("BLAIZE_SCRIPT_TIME_LIMIT_MS", 100, minimum=1),
         script_memory_limit_bytes=settings.integer(
             "BLAIZE_SCRIPT_MEMORY_LIMIT_BYTES", 16 * MIB, minimum=MIB

@@ -116,15 +116,20 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def derive_secret_key(master_key: str, access_key: str, salt: str) -> str:
-    """The keypair's secret key: HKDF-SHA256(master key, salt, info=access key), base64url."""
+def derive_secret(master_key: str, salt: str, info: str) -> str:
+    """HKDF-SHA256(master key, hex ``salt``, ``info``): 32 bytes, unpadded base64url."""
     derived = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=bytes.fromhex(salt),
-        info=b"blaize keypair secret " + access_key.encode("ascii"),
+        info=info.encode("ascii"),
     ).derive(master_key.encode("utf-8"))
     return base64.urlsafe_b64encode(derived).rstrip(b"=").decode("ascii")
+
+
+def derive_secret_key(master_key: str, access_key: str, salt: str) -> str:
+    """The keypair's secret key: HKDF-SHA256(master key, salt, info=access key), base64url."""
+    return derive_secret(master_key, salt, "blaize keypair secret " + access_key)
 
 
 def authorization_header(

@@ -33,6 +33,7 @@ from impl.blaize.records import (
 from impl.blaize.storable import refuse_unstorable
 from impl.blaize.user_schema import schema_fields
 from impl.blaize.user_sessions import live_sessions_of, sessions_answer
+from impl.blaize.webhook_events import USER_CREATE, USER_UPDATE, user_changed, user_deleting
 from impl.errors import ApiError, conflict, not_found
 
 REQUIRE_VERIFICATION = "authentication.password.requireEmailVerfication"
@@ -92,6 +93,7 @@ def _create_one(
     session.flush()
     for name, value in identifiers.items():
         session.add(UserIdentifier(user_id=user.id, name=name, tenant_id=tenant_id, value=value))
+    user_changed(session, user, USER_CREATE)
     return user
 
 
@@ -125,7 +127,9 @@ def get_user(ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]) -> tu
 def delete_user(ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(owned(session, User, user_id, caller.tenant_id, "User"))
+        user = owned(session, User, user_id, caller.tenant_id, "User")
+        user_deleting(session, user)
+        session.delete(user)
     return {"message": "User deleted successfully"}, 200
 
 
@@ -141,6 +145,7 @@ def _set_attributes(
         result = {**(user.attributes or {}), **attributes} if merge else dict(attributes)
         _checked_attributes(session, caller.tenant_id, result)
         user.attributes = result
+        user_changed(session, user, USER_UPDATE, ["attributes"])
         return dict(result), 200
 
 
@@ -264,6 +269,7 @@ def reset_legacy_password(
         user = owned(session, User, user_id, caller.tenant_id, "User")
         user.password_hash = None
         user.legacy_password_hash = legacy_hash
+        user_changed(session, user, USER_UPDATE, ["password"])
     return {
         "message": "Legacy Password updated successfully to be used instead of password",
         "user_id": user_id,
@@ -298,6 +304,7 @@ def upsert_user_foreign_key(
                 )
             else:
                 row.value = value
+            user_changed(session, user, USER_UPDATE, ["foreign_keys"])
     except IntegrityError as exc:
         raise conflict(f"Another user has this {key} foreign key") from exc
     return {"message": "Foreign key saved successfully"}, 200

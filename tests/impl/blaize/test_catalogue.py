@@ -309,3 +309,24 @@ async def test_nul_is_refused_and_names_nothing(client: httpx.AsyncClient, admin
         assert (await client.get(path, headers=admin.headers)).status_code == 404
     assert (await client.delete("/v3/gift/a%00b", headers=admin.headers)).status_code == 404
     assert (await client.get("/v3/entitlements", headers=admin.headers)).json() == {"results": []}
+
+
+async def test_chosen_ids_are_percent_encoded_in_location(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    """Header values are ASCII: the Location header carries a chosen id percent-encoded."""
+    gift = "%F0%9F%8E%81"  # U+1F381, which no header could carry as it is
+    created = await client.post(f"/v3/entitlements/{gift}", json={}, headers=admin.headers)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"/blaize/v3/entitlements/{gift}"
+    assert created.json()["uri"] == "/blaize/v3/entitlements/\U0001f381"
+    await add_product(client, admin, "bundle", "b", includes={"entitlements": ["\U0001f381"]})
+    product = {"entitlement": {"id": "b", "type": "bundle"}, "mapping": ONE_OFF}
+    saved = await client.put(f"/v3/products/{gift}", json=product, headers=admin.headers)
+    assert saved.headers["location"] == f"/blaize/v3/products/{gift}"
+    user = await new_user(client, admin, "joe@company.com")
+    grant = {"entitlement_type": "entitlement", "entitlement_id": "\U0001f381"}
+    granted = await client.post(
+        f"/v3/users/{user}/grants/{gift}", json=grant, headers=admin.headers
+    )
+    assert granted.headers["location"] == f"/blaize/v3/users/{user}/grants/{gift}"

@@ -60,6 +60,7 @@ def test_blaize_implementation_honours_its_contract(
         "GET /v4/sessions/{site}/{id}",
         "DELETE /v4/sessions/{site}/{id}",
         "GET /v3/user-export",
+        "POST /v4/admin/graphql",
         "PUT /v3/request-rules",
         "GET /v3/request-rules/{id}",
         "POST /v3/decision-engine",

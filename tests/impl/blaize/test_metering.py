@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -217,3 +218,32 @@ def test_credits_are_spent_per_grant_held(admin: Admin, database: Database) -> N
         with pytest.raises(ApiError) as unknown:
             spend_credit(session, admin.tenant, "missing", "u1")
         assert unknown.value.status == 404
+
+
+def test_concurrent_views_are_each_counted_once(admin: Admin, database: Database) -> None:
+    """Requests counting at once lose no update and never pass the limit."""
+    add_meter(database, admin.tenant, "busy", limit=15)
+    add_user_with_credit(database, admin.tenant, grants=1)
+
+    def view(_: int) -> int:
+        with database.transaction() as session:
+            return record_view(session, admin.tenant, "busy", "user:u1").used
+
+    def spend(_: int) -> bool:
+        try:
+            with database.transaction() as session:
+                spend_credit(session, admin.tenant, "pack", "u1")
+        except ApiError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(view, range(20)))
+        spent = list(pool.map(spend, range(6)))
+    assert sorted(counts)[-1] == 15
+    with database.transaction() as session:
+        state = meter_state(session, admin.tenant, "busy", "user:u1")
+        assert state is not None and (state.used, state.remaining) == (15, 0)
+        credit = credit_state(session, admin.tenant, "pack", "u1")
+        assert credit is not None and credit.used == 3
+    assert spent.count(True) == 3

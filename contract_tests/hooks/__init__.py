@@ -1,0 +1,1 @@
+"""Schemathesis hooks modules for upstream ``st run`` (``SCHEMATHESIS_HOOKS=<module>``)."""

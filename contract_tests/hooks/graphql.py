@@ -1,0 +1,35 @@
+"""Upstream ``st run`` on documents whose request bodies are GraphQL documents.
+
+Schemathesis has no serializer for ``application/graphql`` and reports "Serialization not
+possible" as an error of the run. With this module as its hooks module::
+
+    SCHEMATHESIS_HOOKS=contract_tests.hooks.graphql st run specs/blaize/promo_codes.yaml ...
+
+such bodies go on the wire as text, as ``contractkit test`` sends them. A negative case whose
+only negation is the body's type (``{}`` or ``7`` for a string) then reaches the server as a
+valid, non-empty document; Schemathesis knows this for ``text/plain`` but not for other media
+types, so the ``negative_data_rejection`` failures of exactly those cases are dropped. Every
+other failure, of that check as of every other, stands.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from schemathesis.core.failures import Failure
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+from schemathesis.hooks import HookContext
+
+from contract_tests.media import is_stringified_negation, send_as_text
+
+GRAPHQL = "application/graphql"
+NEGATIVE_DATA_REJECTION = "negative_data_rejection"
+
+send_as_text([GRAPHQL])
+
+
+@schemathesis.hook
+def filter_failure(context: HookContext, failure: Failure, case: Case, response: Response) -> bool:
+    """Keep every failure but a rejection expected of a body that is valid once sent as text."""
+    stringified = NEGATIVE_DATA_REJECTION in getattr(failure, "checks", ())
+    return not (stringified and is_stringified_negation(case))
