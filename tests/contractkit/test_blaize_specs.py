@@ -83,12 +83,27 @@ class Operation:
         return f"{self.method.upper()} {self.path} ({self.document.name})"
 
 
-def operations() -> Iterator[Operation]:
+def all_operations() -> Iterator[Operation]:
     for document in module_paths():
         for path, item in (load(document).get("paths") or {}).items():
             for method in HTTP_METHODS:
                 if method in item:
                     yield Operation(document, path, method, item[method])
+
+
+def operations() -> Iterator[Operation]:
+    """The operations of the published API; ``x-addition`` marks (and explains) the others."""
+    return (operation for operation in all_operations() if "x-addition" not in operation.spec)
+
+
+def test_additions_to_the_published_api_are_few_and_explained() -> None:
+    additions = [operation for operation in all_operations() if "x-addition" in operation.spec]
+    assert {(operation.method, operation.path) for operation in additions} == {
+        ("get", "/v3/cache-management/evictions"),
+        ("get", "/v3/cache-management/origin-responses"),
+    }
+    for operation in additions:
+        assert len(str(operation.spec["x-addition"])) > 20, operation.label
 
 
 def parameters_of(operation: Operation) -> list[dict[str, Any]]:
@@ -488,6 +503,19 @@ def test_static_paths_come_before_templates_that_match_them(path: Path) -> None:
         assert not shadowed, f"{template} shadows {shadowed}"
 
 
+def sample_segment(document: Path, placeholder: str) -> str:
+    """A value for ``{name}`` in a path of ``document``: ``1`` for integers, else ``x1``."""
+    name = placeholder.strip("{}")
+    for operation in all_operations():
+        if operation.document != document:
+            continue
+        for parameter in parameters_of(operation):
+            if parameter["in"] == "path" and parameter["name"] == name:
+                integer = parameter.get("schema", {}).get("type") == "integer"
+                return "1" if integer else "x1"
+    return "x1"
+
+
 def _stand_in_handler(**_parameters: Any) -> tuple[dict[str, bool], int]:
     """Stands in for the implementation's handlers: only routing is checked here."""
     return {"handled": True}, 200
@@ -499,7 +527,9 @@ def test_document_loads_in_connexion_and_routes_every_operation(path: Path) -> N
     app.add_api(path, resolver=Resolver(function_resolver=lambda _id: _stand_in_handler))
     client = app.test_client()
     for template, item in load(path)["paths"].items():
-        url = "/blaize" + re.sub(r"\{[^}]+\}", "x1", template)
+        url = "/blaize" + re.sub(
+            r"\{[^}]+\}", lambda match: sample_segment(path, match[0]), template
+        )
         for method in HTTP_METHODS:
             if method in item:
                 status = client.request(method.upper(), url).status_code

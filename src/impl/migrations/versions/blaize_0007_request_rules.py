@@ -1,7 +1,7 @@
 """blaize: request rules of the Decision Engine
 
 Revision ID: 0007_blaize
-Revises: 0002_blaize
+Revises: 0006_blaize
 Create Date: 2026-11-23 16:40:16.989271
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_blaize"
-down_revision = "0002_blaize"
+down_revision = "0006_blaize"
 branch_labels = None
 depends_on = None
 
