@@ -1,4 +1,5 @@
-"""The Blaize Admin API: tenants, admin identity and access, end users, accounts and grants."""
+"""The Blaize Admin API: identity and access, end users, the catalogue, content, webhooks,
+promo codes, and the request rules of the Decision Engine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Blaize tables: tenants, admin identity and access, end users, accounts and grants.
+"""Blaize tables: tenants, admin identity and access, end users, accounts and grants, the
+catalogue and its usage, content, webhooks and their deliveries, promo codes, request rules.
 
 Every tenant-owned row carries ``tenant_id``; handlers look rows up through the caller's
 tenant only, so one tenant never sees another's data.
