@@ -19,6 +19,7 @@ from contractkit.openapi.bundle import bundle
 from contractkit.paths import api_specs_dir
 from impl.apis import api_names, definition
 from impl.config import Settings, load_settings
+from impl.connexion_logs import quiet_connexion_notices
 from impl.db import Database, migrate
 from impl.errors import ErrorResponder
 from impl.path_numbers import BoundedIntegerPaths
@@ -66,6 +67,7 @@ def create_app(
     settings = settings or load_settings()
     database = database or Database(settings.database_url)
     migrate(database.engine)
+    quiet_connexion_notices()
 
     hooks: list[Hook] = []
     app = AsyncApp("contractkit.impl", lifespan=_lifespan(hooks))
