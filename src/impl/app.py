@@ -22,7 +22,7 @@ from impl.config import Settings, load_settings
 from impl.connexion_logs import quiet_connexion_notices
 from impl.db import Database, migrate
 from impl.errors import ErrorResponder
-from impl.path_numbers import BoundedIntegerPaths
+from impl.path_numbers import bounded_integer_paths
 from impl.resolver import ModuleResolver
 from impl.routes import MethodIndex, MostSpecificPathGuard
 from impl.validation import VALIDATOR_MAP
@@ -100,7 +100,7 @@ def create_app(
     app.add_middleware(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
-    app.add_middleware(BoundedIntegerPaths, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(bounded_integer_paths, position=MiddlewarePosition.BEFORE_ROUTING)
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

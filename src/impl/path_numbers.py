@@ -13,7 +13,7 @@ import sys
 
 import starlette.convertors
 from connexion.frameworks.starlette import IntegerConverter
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 
@@ -22,17 +22,13 @@ class BoundedIntegerConverter(IntegerConverter):
     regex = rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}"
 
 
-class BoundedIntegerPaths:
-    """Registers the bounded convertor when the middleware stack is built.
+def bounded_integer_paths(app: ASGIApp) -> ASGIApp:
+    """Registers the bounded convertor when the middleware stack is built; adds no layer.
 
     Connexion registers its own ``int`` convertor when its routing middleware is created and
     compiles routes after every middleware exists; a middleware placed before routing is
-    created in between, which is the one moment a registration here takes effect.
+    created in between, which is the one moment a registration here takes effect. Returning
+    ``app`` itself keeps requests from passing through one more layer.
     """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        starlette.convertors.register_url_convertor("int", BoundedIntegerConverter())
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
+    starlette.convertors.register_url_convertor("int", BoundedIntegerConverter())
+    return app
