@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from impl.blaize.holdings import (
     Holdings,
     anonymous_holdings,
-    grants_reaching,
     user_holdings,
 )
 from impl.blaize.metering import credit_balance, meter_state
@@ -27,7 +26,7 @@ from impl.timeutil import isoformat, utcnow
 
 AccessModel = dict[str, Any]
 
-__all__ = ["access_model", "anonymous_access_model", "grants_reaching"]
+__all__ = ["access_model", "anonymous_access_model"]
 
 
 def _with_unit(unit: str | None, values: dict[str, Any]) -> dict[str, Any]:

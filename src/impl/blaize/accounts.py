@@ -10,7 +10,7 @@ from impl.blaize.access import Permission, authorize
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import Account, AccountUser, User
-from impl.blaize.records import account_view, membership_view, owned
+from impl.blaize.records import account_view, membership_view, owned, tenant_rows
 from impl.blaize.storable import refuse_unstorable
 from impl.blaize.webhook_events import (
     ACCOUNT_USER_CREATE,
@@ -40,11 +40,7 @@ def _write_fields(account: Account, body: dict[str, Any]) -> None:
 def list_accounts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        accounts = session.scalars(
-            select(Account)
-            .where(Account.tenant_id == caller.tenant_id)
-            .order_by(Account.created_at, Account.id)
-        )
+        accounts = tenant_rows(session, Account, caller.tenant_id)
         return {"results": [account_view(account) for account in accounts]}, 200
 
 

@@ -17,7 +17,7 @@ from impl.blaize.origin_cache import (
     eviction_view,
     invalid_patterns,
 )
-from impl.blaize.records import BODY_FIELD, owned, text_body
+from impl.blaize.records import BODY_FIELD, owned, set_fields_view, tenant_rows, text_body
 from impl.blaize.storable import refuse_unstorable
 from impl.errors import ApiError
 
@@ -25,12 +25,7 @@ WHAT = "Cache Configuration"
 
 
 def configuration_view(configuration: CacheConfiguration) -> dict[str, Any]:
-    values = {
-        "label": configuration.label,
-        "conditions": configuration.conditions,
-        "cache": configuration.cache,
-    }
-    return {"id": configuration.id, **{k: v for k, v in values.items() if v is not None}}
+    return set_fields_view(configuration.id, configuration, ("label", "conditions", "cache"))
 
 
 def _write(configuration: CacheConfiguration, body: dict[str, Any]) -> None:
@@ -46,11 +41,7 @@ def _write(configuration: CacheConfiguration, body: dict[str, Any]) -> None:
 def list_cache_configurations(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        configurations = session.scalars(
-            select(CacheConfiguration)
-            .where(CacheConfiguration.tenant_id == caller.tenant_id)
-            .order_by(CacheConfiguration.created_at, CacheConfiguration.id)
-        )
+        configurations = tenant_rows(session, CacheConfiguration, caller.tenant_id)
         return {"results": [configuration_view(c) for c in configurations]}, 200
 
 

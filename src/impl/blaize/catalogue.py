@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import Permission, authorize
@@ -29,6 +29,7 @@ from impl.blaize.models import (
     MeterAnchor,
     MeterUsage,
 )
+from impl.blaize.records import set_fields_view, tenant_rows
 from impl.blaize.references import drop_links, refuse_referenced, refuse_unknown, replace_links
 from impl.blaize.storable import contains_nul, refuse_unstorable
 from impl.db import Base
@@ -101,16 +102,9 @@ CREDITS = Kind(
 )
 
 
-def tenant_rows(session: Session, model: Any, tenant_id: str, *where: Any) -> list[Any]:
-    """The tenant's rows of a catalogue table (matching ``where``), oldest first."""
-    query = select(model).where(model.tenant_id == tenant_id, *where)
-    return list(session.scalars(query.order_by(model.created_at, model.id)))
-
-
 def view(kind: Kind, row: Product) -> dict[str, Any]:
     """The stored product: its id and every field that has a value."""
-    values = {name: getattr(row, name) for name in kind.defaults}
-    return {"id": row.id, **{name: value for name, value in values.items() if value is not None}}
+    return set_fields_view(row.id, row, kind.defaults)
 
 
 def find(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product | None:

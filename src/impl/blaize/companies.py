@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from impl.blaize.access import Permission, authorize
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import Company
-from impl.blaize.records import company_view, owned
+from impl.blaize.records import COMPANY_FIELDS, company_view, owned, tenant_rows
 from impl.blaize.storable import refuse_unstorable
-
-COMPANY_FIELDS = ("name", "description", "website", "contact", "account_manager")
 
 
 def _write_fields(company: Company, body: dict[str, Any]) -> None:
@@ -24,11 +20,7 @@ def _write_fields(company: Company, body: dict[str, Any]) -> None:
 def list_companies(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        companies = session.scalars(
-            select(Company)
-            .where(Company.tenant_id == caller.tenant_id)
-            .order_by(Company.created_at, Company.id)
-        )
+        companies = tenant_rows(session, Company, caller.tenant_id)
         return {"results": [company_view(company) for company in companies]}, 200
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from impl.blaize.access import Permission, authorize
-from impl.blaize.catalogue import tenant_rows
 from impl.blaize.context import BlaizeContext
 from impl.blaize.gifting import path_key
 from impl.blaize.ids import new_id
 from impl.blaize.models import Gift
+from impl.blaize.records import tenant_rows
 from impl.blaize.storable import contains_nul, refuse_unstorable
 from impl.errors import not_found
 from impl.timeutil import isoformat

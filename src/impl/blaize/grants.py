@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import Permission, authorize
@@ -12,7 +11,7 @@ from impl.blaize.access_model import access_model
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import Account, Grant, User
-from impl.blaize.records import grant_view, owned
+from impl.blaize.records import grant_view, owned, tenant_rows
 from impl.blaize.references import refuse_unknown
 from impl.blaize.storable import contains_nul, refuse_unstorable
 from impl.blaize.webhook_events import GRANT_CREATE, GRANT_DELETE, GRANT_UPDATE, grant_changed
@@ -51,11 +50,7 @@ def list_user_grants(
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
         owned(session, User, userId, caller.tenant_id, "User")
-        grants = session.scalars(
-            select(Grant)
-            .where(Grant.tenant_id == caller.tenant_id, Grant.user_id == userId)
-            .order_by(Grant.created_at, Grant.id)
-        )
+        grants = tenant_rows(session, Grant, caller.tenant_id, Grant.user_id == userId)
         return {"results": [grant_view(grant) for grant in grants]}, 200
 
 

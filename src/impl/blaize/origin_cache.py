@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import jsonschema_rs
@@ -23,12 +24,14 @@ from sqlalchemy.orm import Session
 from impl.blaize.access import Caller
 from impl.blaize.ids import new_id
 from impl.blaize.models import CacheConfiguration, CachedOriginResponse, OriginEviction
+from impl.blaize.records import tenant_rows
 from impl.timeutil import isoformat, utcnow
 
 # What JSON Schema's ``format: regex`` accepts (ECMA 262), as the documents promise.
 _ECMA_262 = jsonschema_rs.Draft4Validator({"format": "regex"}, validate_formats=True)
 
 
+@lru_cache(maxsize=512)
 def compile_pattern(text: str) -> re.Pattern[str] | None:
     """The compiled regular expression, or None when ``text`` is not one.
 
@@ -86,11 +89,7 @@ def deciding_configuration(
     session: Session, tenant_id: str, path: str, headers: Mapping[str, str]
 ) -> CacheConfiguration | None:
     """The tenant's first configuration (oldest first) whose conditions the request meets."""
-    configurations = session.scalars(
-        select(CacheConfiguration)
-        .where(CacheConfiguration.tenant_id == tenant_id)
-        .order_by(CacheConfiguration.created_at, CacheConfiguration.id)
-    )
+    configurations = tenant_rows(session, CacheConfiguration, tenant_id)
     for configuration in configurations:
         if conditions_met(configuration.conditions, path, headers):
             return configuration

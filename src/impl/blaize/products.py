@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from impl.blaize.access import Permission, authorize
-from impl.blaize.catalogue import tenant_rows
 from impl.blaize.context import BlaizeContext
 from impl.blaize.models import Product
+from impl.blaize.records import tenant_rows
 from impl.blaize.references import drop_links, refuse_unknown, replace_links
 from impl.blaize.storable import contains_nul, refuse_unstorable
 from impl.errors import conflict, not_found

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from impl.blaize.ids import new_id
 from impl.blaize.models import PromoCode
+from impl.blaize.records import tenant_rows
 from impl.blaize.storable import contains_nul
 
 SDL = '''
@@ -134,11 +135,7 @@ def refusal(values: dict[str, Any]) -> str | None:
 
 def list_promo_codes(_root: None, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
     scope = _scope(info)
-    rows = scope.session.scalars(
-        select(PromoCode)
-        .where(PromoCode.tenant_id == scope.tenant_id)
-        .order_by(PromoCode.created_at, PromoCode.id)
-    )
+    rows = tenant_rows(scope.session, PromoCode, scope.tenant_id)
     return [promo_code_view(row) for row in rows]
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import Account, AccountUser, Company, Grant, User, UserIdentifier
+from impl.blaize.models import Account, AccountUser, Company, Grant, User, UserIdentifier, Webhook
 from impl.blaize.storable import contains_nul
 from impl.errors import ApiError, not_found
 
-Row = TypeVar("Row", Account, Company, User, Grant)
+Row = TypeVar("Row", Account, Company, User, Grant, Webhook)
 BODY_FIELD = {"body": "must be non-empty UTF-8 text"}
 
 
@@ -23,36 +24,36 @@ def owned(session: Session, model: type[Row], row_id: str, tenant_id: str, what:
     return row
 
 
-def _view(row_id: str, row: object, fields: tuple[str, ...]) -> dict[str, Any]:
+def tenant_rows(session: Session, model: Any, tenant_id: str, *where: Any) -> list[Any]:
+    """The tenant's rows of a table (matching ``where``), oldest first."""
+    query = select(model).where(model.tenant_id == tenant_id, *where)
+    return list(session.scalars(query.order_by(model.created_at, model.id)))
+
+
+def set_fields_view(row_id: str, row: object, fields: Iterable[str]) -> dict[str, Any]:
     """The row's set fields (unset ones are left out), after its ``id``."""
     values = {name: getattr(row, name) for name in fields}
     return {"id": row_id, **{name: value for name, value in values.items() if value is not None}}
 
 
+ACCOUNT_FIELDS = (
+    "company_id",
+    "name",
+    "number_of_seats",
+    "allow_oversubscription",
+    "notify_when_account_oversubscribed",
+    "notify_on_each_registration_when_account_is_oversubscribed",
+    "registration_code",
+)
+COMPANY_FIELDS = ("name", "description", "website", "contact", "account_manager")
+
+
 def account_view(account: Account) -> dict[str, Any]:
-    fields = (
-        "company_id",
-        "name",
-        "number_of_seats",
-        "allow_oversubscription",
-        "notify_when_account_oversubscribed",
-        "notify_on_each_registration_when_account_is_oversubscribed",
-        "registration_code",
-    )
-    view: dict[str, Any] = {"id": account.id}
-    view.update(
-        {name: getattr(account, name) for name in fields if getattr(account, name) is not None}
-    )
-    return view
+    return set_fields_view(account.id, account, ACCOUNT_FIELDS)
 
 
 def company_view(company: Company) -> dict[str, Any]:
-    fields = ("name", "description", "website", "contact", "account_manager")
-    view: dict[str, Any] = {"id": company.id}
-    view.update(
-        {name: getattr(company, name) for name in fields if getattr(company, name) is not None}
-    )
-    return view
+    return set_fields_view(company.id, company, COMPANY_FIELDS)
 
 
 def membership_view(membership: AccountUser) -> dict[str, str]:

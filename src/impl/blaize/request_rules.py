@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from impl.blaize.access import Permission, authorize
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import RequestRule
+from impl.blaize.records import tenant_rows
 from impl.blaize.rule_patterns import pattern_error
 from impl.blaize.scripting import ScriptLimits, compile_error
 from impl.blaize.settings import BlaizeSettings
@@ -35,13 +35,7 @@ def script_limits(settings: BlaizeSettings) -> ScriptLimits:
 
 def rules_in_order(session: Session, tenant_id: str) -> list[RequestRule]:
     """The tenant's rules in the order they are evaluated: creation order."""
-    return list(
-        session.scalars(
-            select(RequestRule)
-            .where(RequestRule.tenant_id == tenant_id)
-            .order_by(RequestRule.created_at, RequestRule.id)
-        )
-    )
+    return tenant_rows(session, RequestRule, tenant_id)
 
 
 def rule_view(rule: RequestRule) -> dict[str, Any]:

@@ -91,7 +91,8 @@ def compile_error(source: str, limits: ScriptLimits) -> str | None:
     """Why ``source`` does not compile as a function body, or None when it does."""
     try:
         _refuse_unpassable(source)
-        _hosted({"op": "compile", "source": source}, limits)
+        if source:
+            _hosted({"op": "compile", "source": source}, limits)
     except ScriptError as exc:
         return str(exc)
     return None
@@ -106,6 +107,8 @@ def run_script(source: str, arguments: dict[str, Any], limits: ScriptLimits) -> 
         raise ScriptError(
             "runtime", "the inputs hold NaN or Infinity, which JSON cannot carry"
         ) from exc
+    if not source:  # an empty body returns undefined: no worker needed to know that
+        return None
     output = _hosted({"op": "run", "source": source, "given": given}, limits)
     result = None if output is None else json.loads(output)
     if not _is_unicode(result):

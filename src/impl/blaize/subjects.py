@@ -6,6 +6,8 @@ anonymous session (the SHA-256 digest of its id, as ``blaize_user_sessions`` kee
 
 from __future__ import annotations
 
+from impl.blaize.storable import contains_nul
+
 USER = "user"
 ANONYMOUS = "anonymous"
 
@@ -21,6 +23,6 @@ def anonymous_subject(opaque: str) -> str:
 def parse_subject(subject: str) -> tuple[str, str]:
     """``(kind, value)`` of a subject; ValueError when it is not one of the two forms."""
     kind, separator, value = subject.partition(":")
-    if not separator or kind not in (USER, ANONYMOUS) or not value or "\x00" in value:
+    if not separator or kind not in (USER, ANONYMOUS) or not value or contains_nul(value):
         raise ValueError(f"A subject is 'user:<id>' or 'anonymous:<opaque>', not {subject!r}")
     return kind, value

@@ -18,10 +18,11 @@ from impl.blaize.access import Permission, authorize
 from impl.blaize.context import BlaizeContext
 from impl.blaize.ids import new_id
 from impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
+from impl.blaize.records import owned, tenant_rows
 from impl.blaize.signing import new_salt
-from impl.blaize.storable import contains_nul, refuse_unstorable
+from impl.blaize.storable import refuse_unstorable
 from impl.blaize.webhook_signing import webhook_secret
-from impl.errors import conflict, not_found
+from impl.errors import conflict
 from impl.timeutil import isoformat
 
 RECENT_DELIVERIES = 20
@@ -29,10 +30,7 @@ DEFAULT_METHOD = "POST"
 
 
 def _webhook(session: Session, tenant_id: str, webhook_id: str) -> Webhook:
-    webhook = None if contains_nul(webhook_id) else session.get(Webhook, webhook_id)
-    if webhook is None or webhook.tenant_id != tenant_id:
-        raise not_found("Webhook")
-    return webhook
+    return owned(session, Webhook, webhook_id, tenant_id, "Webhook")
 
 
 def _is_http_url(target: str) -> bool:
@@ -112,11 +110,7 @@ def recent_deliveries(session: Session, webhook_id: str) -> list[dict[str, Any]]
 def list_webhooks(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.MANAGE)
-        webhooks = session.scalars(
-            select(Webhook)
-            .where(Webhook.tenant_id == caller.tenant_id)
-            .order_by(Webhook.created_at, Webhook.id)
-        )
+        webhooks = tenant_rows(session, Webhook, caller.tenant_id)
         return {"results": [webhook_view(webhook) for webhook in webhooks]}, 200
 
 
