@@ -8,10 +8,10 @@ ASGI application; it never imports the reference implementation.
 
 from __future__ import annotations
 
-from contract_tests.auth import LoginFlow
-from contract_tests.breaking import BreakingChange, find_breaking_changes
-from contract_tests.model import Finding, OperationCoverage, RunError, RunResult
-from contract_tests.runner import ALL_PHASES, OtherServer, run_contract
+from contractkit.contract.auth import LoginFlow
+from contractkit.contract.breaking import BreakingChange, find_breaking_changes
+from contractkit.contract.model import Finding, OperationCoverage, RunError, RunResult
+from contractkit.contract.runner import ALL_PHASES, OtherServer, run_contract
 
 __all__ = [
     "ALL_PHASES",

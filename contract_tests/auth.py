@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.json_paths import extract
-from contract_tests.target import Target
+from contractkit.contract.json_paths import extract
+from contractkit.contract.target import Target
 
 HEADER_ENV = "CONTRACTKIT_AUTH_HEADER"
 HEADERS_ENV = "CONTRACTKIT_HEADERS"

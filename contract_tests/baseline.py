@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from contract_tests.model import Finding
+from contractkit.contract.model import Finding
 
 Fingerprint = tuple[str, str, str, str]
 _FIELDS = ("document", "operation", "check", "title")

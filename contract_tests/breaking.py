@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.openapi_view import (
+from contractkit.contract.openapi_view import (
     Operation,
     json_request_schema,
     json_response_schema,

@@ -6,18 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from contract_tests import baseline as baseline_file
-from contract_tests.auth import AuthError, headers_from_env, parse_header
-from contract_tests.baseline import BaselineError
-from contract_tests.breaking import find_breaking_changes
-from contract_tests.documents import DocumentError, load
-from contract_tests.progress import Progress
-from contract_tests.report import write_report
-from contract_tests.report.console import render_console
-from contract_tests.report.junit import render_junit
-from contract_tests.runner import ALL_PHASES, OtherServer, run_contract
-from contract_tests.settings import Settings, SettingsError, load_settings
-from contract_tests.target import AppLoader, AppUnderTest
+from contractkit.contract import baseline as baseline_file
+from contractkit.contract.auth import AuthError, headers_from_env, parse_header
+from contractkit.contract.baseline import BaselineError
+from contractkit.contract.breaking import find_breaking_changes
+from contractkit.contract.documents import DocumentError, load
+from contractkit.contract.progress import Progress
+from contractkit.contract.report import write_report
+from contractkit.contract.report.console import render_console
+from contractkit.contract.report.junit import render_junit
+from contractkit.contract.runner import ALL_PHASES, OtherServer, run_contract
+from contractkit.contract.settings import Settings, SettingsError, load_settings
+from contractkit.contract.target import AppLoader, AppUnderTest
 
 USAGE_ERROR = 2
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from contract_tests.model import Finding, OperationCoverage
-from contract_tests.openapi_view import operations
+from contractkit.contract.model import Finding, OperationCoverage
+from contractkit.contract.openapi_view import operations
 
 
 def documented_coverage(document_name: str, document: dict[str, Any]) -> list[OperationCoverage]:

@@ -23,9 +23,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from contract_tests.checks.client import CheckClient, Exchange
-from contract_tests.model import Finding
-from contract_tests.openapi_view import operations
+from contractkit.contract.checks.client import CheckClient, Exchange
+from contractkit.contract.model import Finding
+from contractkit.contract.openapi_view import operations
 
 CONFORMANCE_CHECKS = [
     not_a_server_error,

@@ -18,11 +18,11 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.engine.run import PhaseName
 from schemathesis.generation.case import Case
 
-from contract_tests.auth import Credentials
-from contract_tests.documents import LoadedDocument
-from contract_tests.media import is_stringified_negation, register_text_bodies
-from contract_tests.model import Finding, RunError
-from contract_tests.target import Target
+from contractkit.contract.auth import Credentials
+from contractkit.contract.documents import LoadedDocument
+from contractkit.contract.media import is_stringified_negation, register_text_bodies
+from contractkit.contract.model import Finding, RunError
+from contractkit.contract.target import Target
 
 SCHEMATHESIS_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # Cases kept for the differential mode; enough to cover every operation several times.

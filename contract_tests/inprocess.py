@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-logger = logging.getLogger("contract_tests.inprocess")
+logger = logging.getLogger("contractkit.contract.inprocess")
 
 Scope = dict[str, Any]
 

@@ -25,7 +25,7 @@ from schemathesis.core.transforms import to_wire_text
 from schemathesis.generation.case import Case
 from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
-from contract_tests.openapi_view import operations, resolve
+from contractkit.contract.openapi_view import operations, resolve
 
 TEXT_SOURCE = "text/plain"
 _REGISTERED: set[str] = set()

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests import baseline as baseline_file
-from contract_tests import coverage, diff
-from contract_tests.auth import AuthError, Credentials, LoginFlow
-from contract_tests.checks.client import CheckClient
-from contract_tests.checks.crud import run_crud_checks
-from contract_tests.documents import LoadedDocument, load
-from contract_tests.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
-from contract_tests.model import Finding, RunError, RunResult
-from contract_tests.progress import Progress
-from contract_tests.target import Target, resolve
+from contractkit.contract import baseline as baseline_file
+from contractkit.contract import coverage, diff
+from contractkit.contract.auth import AuthError, Credentials, LoginFlow
+from contractkit.contract.checks.client import CheckClient
+from contractkit.contract.checks.crud import run_crud_checks
+from contractkit.contract.documents import LoadedDocument, load
+from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
+from contractkit.contract.model import Finding, RunError, RunResult
+from contractkit.contract.progress import Progress
+from contractkit.contract.target import Target, resolve
 
 ALL_PHASES = (*SCHEMATHESIS_PHASES, "crud")
 DIFF_CASES_PER_OPERATION = 10

@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from contract_tests.auth import LoginFlow
+from contractkit.contract.auth import LoginFlow
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _KNOWN_KEYS = {

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contract_tests.documents import LoadedDocument
-from contract_tests.inprocess import ServerErrorsAsResponses
+from contractkit.contract.documents import LoadedDocument
+from contractkit.contract.inprocess import ServerErrorsAsResponses
 
 ASGI_ORIGIN = "http://testserver"
 

@@ -1,5 +1,5 @@
 """``python -m mocks``: the ``contractkit mock`` verb on its own."""
 
-from mocks.cli import main
+from contractkit.mock.cli import main
 
 raise SystemExit(main())

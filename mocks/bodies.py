@@ -8,9 +8,9 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mocks.coercion import coerce_items, coerce_value, schema_types, sub_schema
-from mocks.model import MediaType
-from mocks.schemas import CompiledSchema
+from contractkit.mock.coercion import coerce_items, coerce_value, schema_types, sub_schema
+from contractkit.mock.model import MediaType
+from contractkit.mock.schemas import CompiledSchema
 
 
 class BodyError(ValueError):

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from mocks.documents import DocumentError
+from contractkit.mock.documents import DocumentError
 
 EPILOG = """\
 examples:
@@ -159,8 +159,8 @@ def run(args: argparse.Namespace) -> int:
     """Start the mock server; returns the exit status."""
     import uvicorn
 
-    from mocks.engine import MockOptions
-    from mocks.server import CONFIG_ENV, create_app, options_to_json
+    from contractkit.mock.engine import MockOptions
+    from contractkit.mock.server import CONFIG_ENV, create_app, options_to_json
 
     options = MockOptions(
         seed=args.seed,
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     )
     config = options_to_json(specs, options, args.watch)
     if args.server == "builtin":
-        from mocks.httpserver import run_server
+        from contractkit.mock.httpserver import run_server
 
         run_server(app, args.host, args.port, workers=args.workers, config=config)
         return 0
@@ -198,7 +198,10 @@ def run(args: argparse.Namespace) -> int:
     if args.workers > 1:
         os.environ[CONFIG_ENV] = config
         uvicorn.run(
-            "mocks.server:app_from_environment", factory=True, workers=args.workers, **common
+            "contractkit.mock.server:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            **common,
         )
     else:
         uvicorn.run(app, **common)

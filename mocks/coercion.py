@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from mocks.schemas import CompiledSchema
+from contractkit.mock.schemas import CompiledSchema
 
 _INTEGER = re.compile(r"[-+]?\d+\Z")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-from mocks.model import Operation
-from mocks.router import split_path
+from contractkit.mock.model import Operation
+from contractkit.mock.router import split_path
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _CREATING = frozenset({"post", "put"})

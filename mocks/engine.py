@@ -1,7 +1,7 @@
 """The mock pipeline: route -> validate -> (remember) -> negotiate -> generate.
 
 :class:`MockEngine` is independent of any web framework: it takes a :class:`MockRequest`
-and returns a :class:`MockResponse`; :mod:`mocks.server` adapts it to ASGI.
+and returns a :class:`MockResponse`; :mod:`contractkit.mock.server` adapts it to ASGI.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mocks.deletions import DeletedPaths, resource_path
-from mocks.documents import Workspace, load_workspace
-from mocks.errors import error_response, problem_response, violations_header
-from mocks.model import Operation, collect_operations
-from mocks.negotiator import (
+from contractkit.mock.deletions import DeletedPaths, resource_path
+from contractkit.mock.documents import Workspace, load_workspace
+from contractkit.mock.errors import error_response, problem_response, violations_header
+from contractkit.mock.model import Operation, collect_operations
+from contractkit.mock.negotiator import (
     Negotiated,
     NegotiationFailure,
     Preferences,
@@ -25,14 +25,14 @@ from mocks.negotiator import (
     parse_prefer,
     response_for_status,
 )
-from mocks.observe import Coverage, RequestLog
-from mocks.responder import Responder
-from mocks.router import Router
-from mocks.schemas import SchemaCompiler
-from mocks.security import CredentialPolicy
-from mocks.state import StateStore
-from mocks.types import MockRequest, MockResponse
-from mocks.validator import validate_request
+from contractkit.mock.observe import Coverage, RequestLog
+from contractkit.mock.responder import Responder
+from contractkit.mock.router import Router
+from contractkit.mock.schemas import SchemaCompiler
+from contractkit.mock.security import CredentialPolicy
+from contractkit.mock.state import StateStore
+from contractkit.mock.types import MockRequest, MockResponse
+from contractkit.mock.validator import validate_request
 
 ADMIN_PREFIX = "/__mock"
 

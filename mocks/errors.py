@@ -13,12 +13,12 @@ import json
 import random
 from typing import Any
 
-from mocks.generator import Generator, flatten_schema, generate_valid
-from mocks.model import MediaType, Operation, ResponseSpec
-from mocks.negotiator import choose_media, find_example, has_example, response_for_status
-from mocks.responder import wire_media_type
-from mocks.schemas import CompiledSchema
-from mocks.types import MockResponse, Violation
+from contractkit.mock.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.negotiator import choose_media, find_example, has_example, response_for_status
+from contractkit.mock.responder import wire_media_type
+from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.types import MockResponse, Violation
 
 VIOLATIONS_HEADER = "x-contractkit-violations"
 _MESSAGE_NAMES = {

@@ -14,9 +14,9 @@ import math
 import random
 from typing import Any
 
-from mocks.formats import value_for_format
-from mocks.regexgen import string_for_pattern
-from mocks.schemas import DEFS_PREFIX, RESPONSE, CompiledSchema
+from contractkit.mock.formats import value_for_format
+from contractkit.mock.regexgen import string_for_pattern
+from contractkit.mock.schemas import DEFS_PREFIX, RESPONSE, CompiledSchema
 
 _LOWER = ("minimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "maxLength", "maxItems", "maxProperties")

@@ -5,7 +5,7 @@ per-request machinery dominates the cost of an answer; this server parses with h
 and writes the engine's answer directly. It supports keep-alive, pipelining (answers stay
 in order, also when some are delayed), chunked request bodies, ``Expect: 100-continue``
 and several worker processes sharing one port (``SO_REUSEPORT``). The ASGI adapter in
-:mod:`mocks.server` stays the way to embed the mock in other servers and tests.
+:mod:`contractkit.mock.server` stays the way to embed the mock in other servers and tests.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Any
 
 import httptools
 
-from mocks.errors import problem_response
-from mocks.server import MockApp, app_from_environment
-from mocks.types import MockRequest, MockResponse
+from contractkit.mock.errors import problem_response
+from contractkit.mock.server import MockApp, app_from_environment
+from contractkit.mock.types import MockRequest, MockResponse
 
 _STATUS_LINES: dict[int, bytes] = {}
 _date_cache: list[Any] = [0, b""]

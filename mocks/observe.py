@@ -6,7 +6,7 @@ import time
 from collections import deque
 from typing import Any
 
-from mocks.model import Operation
+from contractkit.mock.model import Operation
 
 
 class Coverage:

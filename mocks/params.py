@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mocks.coercion import coerce_items, coerce_object, coerce_value, schema_types
-from mocks.model import Parameter
-from mocks.types import MockRequest
+from contractkit.mock.coercion import coerce_items, coerce_object, coerce_value, schema_types
+from contractkit.mock.model import Parameter
+from contractkit.mock.types import MockRequest
 
 MISSING = object()
 _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mocks.bodies import is_json_media
-from mocks.generator import flatten_schema
-from mocks.model import MediaType, Operation
-from mocks.router import split_path
-from mocks.schemas import CompiledSchema
+from contractkit.mock.bodies import is_json_media
+from contractkit.mock.generator import flatten_schema
+from contractkit.mock.model import MediaType, Operation
+from contractkit.mock.router import split_path
+from contractkit.mock.schemas import CompiledSchema
 
 ROLES = {
     ("post", "collection"): "create",

@@ -13,11 +13,11 @@ import json
 import random
 from typing import Any
 
-from mocks.bodies import is_json_media
-from mocks.generator import Generator, flatten_schema, generate_valid
-from mocks.model import MediaType, Operation, ResponseSpec
-from mocks.negotiator import find_example, has_example
-from mocks.types import MockRequest, MockResponse
+from contractkit.mock.bodies import is_json_media
+from contractkit.mock.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.negotiator import find_example, has_example
+from contractkit.mock.types import MockRequest, MockResponse
 
 WARNING_HEADER = "x-contractkit-warning"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from mocks.documents import DocumentError, Located, Workspace, escape_pointer_token
+from contractkit.mock.documents import DocumentError, Located, Workspace, escape_pointer_token
 
 REQUEST = "request"
 RESPONSE = "response"

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from mocks.engine import MockEngine, MockOptions
-from mocks.types import MockRequest, MockResponse
+from contractkit.mock.engine import MockEngine, MockOptions
+from contractkit.mock.types import MockRequest, MockResponse
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -114,7 +114,7 @@ class MockApp:
 
     def reload(self) -> bool:
         """Rebuild the engine from the spec paths; keeps the old one if the new documents fail."""
-        from mocks.documents import DocumentError
+        from contractkit.mock.documents import DocumentError
 
         try:
             engine = MockEngine.from_paths(self.spec_paths, self.engine.options)

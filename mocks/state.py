@@ -16,11 +16,11 @@ import re
 import uuid
 from typing import Any
 
-from mocks.errors import error_response
-from mocks.generator import flatten_schema, generate_valid
-from mocks.model import MediaType, Operation
-from mocks.negotiator import Negotiated, Preferences, negotiate
-from mocks.resources import (
+from contractkit.mock.errors import error_response
+from contractkit.mock.generator import flatten_schema, generate_valid
+from contractkit.mock.model import MediaType, Operation
+from contractkit.mock.negotiator import Negotiated, Preferences, negotiate
+from contractkit.mock.resources import (
     COUNT_NAMES,
     Resource,
     array_slot,
@@ -30,10 +30,10 @@ from mocks.resources import (
     locate_list,
     object_slot,
 )
-from mocks.responder import Responder, seeded_rng, wire_media_type
-from mocks.schemas import CompiledSchema
-from mocks.types import MockRequest, MockResponse
-from mocks.validator import ValidationResult
+from contractkit.mock.responder import Responder, seeded_rng, wire_media_type
+from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.types import MockRequest, MockResponse
+from contractkit.mock.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")

@@ -1,7 +1,7 @@
 """Swagger 2.0 -> OpenAPI 3.0 shape, so that every later stage reads one shape.
 
 Schemas are kept as they are (their 2.0 dialect - ``x-nullable``, ``type: file``,
-string discriminators - is translated when they are compiled, see :mod:`mocks.schemas`);
+string discriminators - is translated when they are compiled, see :mod:`contractkit.mock.schemas`);
 ``$ref`` pointers into ``definitions``/``parameters``/``responses`` are translated when
 they are resolved, using :data:`POINTER_PREFIXES`.
 """

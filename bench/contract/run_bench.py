@@ -79,7 +79,7 @@ def _failed_checks(events: Path) -> set[str]:
 
 
 def our_run(origin: str, seed: int, max_examples: int) -> Outcome:
-    from contract_tests import run_contract
+    from contractkit.contract import run_contract
 
     started = time.perf_counter()
     result = run_contract(

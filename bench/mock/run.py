@@ -293,9 +293,9 @@ def conformance(document: Path) -> None:
     sys.path.insert(0, str(REPO))
     import random
 
-    from mocks.engine import MockEngine
-    from mocks.generator import generate_valid
-    from mocks.negotiator import default_status
+    from contractkit.mock.engine import MockEngine
+    from contractkit.mock.generator import generate_valid
+    from contractkit.mock.negotiator import default_status
 
     began = time.perf_counter()
     engine = MockEngine.from_paths([document])

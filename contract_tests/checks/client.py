@@ -12,11 +12,11 @@ from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
-from contract_tests.auth import Credentials
-from contract_tests.documents import LoadedDocument
-from contract_tests.engine import load_schema
-from contract_tests.openapi_view import Operation
-from contract_tests.target import Target
+from contractkit.contract.auth import Credentials
+from contractkit.contract.documents import LoadedDocument
+from contractkit.contract.engine import load_schema
+from contractkit.contract.openapi_view import Operation
+from contractkit.contract.target import Target
 
 
 @dataclass(frozen=True)

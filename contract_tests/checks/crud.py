@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.checks.client import CheckClient, Exchange
-from contract_tests.checks.families import CrudFamily, discover
-from contract_tests.checks.samples import request_bodies
-from contract_tests.json_paths import extract
-from contract_tests.model import Finding
-from contract_tests.openapi_view import (
+from contractkit.contract.checks.client import CheckClient, Exchange
+from contractkit.contract.checks.families import CrudFamily, discover
+from contractkit.contract.checks.samples import request_bodies
+from contractkit.contract.json_paths import extract
+from contractkit.contract.model import Finding
+from contractkit.contract.openapi_view import (
     json_request_schema,
     json_response_schema,
     parameters,

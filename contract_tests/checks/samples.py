@@ -9,8 +9,8 @@ import hypothesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 
-from contract_tests.openapi_view import Operation, properties, resolve
-from contract_tests.openapi_view import json_request_schema as request_schema
+from contractkit.contract.openapi_view import Operation, properties, resolve
+from contractkit.contract.openapi_view import json_request_schema as request_schema
 
 
 def request_bodies(

@@ -3,7 +3,7 @@
 Schemathesis has no serializer for ``application/graphql`` and reports "Serialization not
 possible" as an error of the run. With this module as its hooks module::
 
-    SCHEMATHESIS_HOOKS=contract_tests.hooks.graphql st run specs/blaize/promo_codes.yaml ...
+    SCHEMATHESIS_HOOKS=contractkit.contract.hooks.graphql st run specs/blaize/promo_codes.yaml ...
 
 such bodies go on the wire as text, as ``contractkit test`` sends them. A negative case whose
 only negation is the body's type (``{}`` or ``7`` for a string) then reaches the server as a
@@ -20,7 +20,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 
-from contract_tests.media import is_stringified_negation, send_as_text
+from contractkit.contract.media import is_stringified_negation, send_as_text
 
 GRAPHQL = "application/graphql"
 NEGATIVE_DATA_REJECTION = "negative_data_rejection"

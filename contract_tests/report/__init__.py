@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contract_tests.model import RunResult
-from contract_tests.report.html import render_html
-from contract_tests.report.junit import render_junit
-from contract_tests.report.markdown import render_markdown
+from contractkit.contract.model import RunResult
+from contractkit.contract.report.html import render_html
+from contractkit.contract.report.junit import render_junit
+from contractkit.contract.report.markdown import render_markdown
 
 __all__ = ["render_html", "render_junit", "render_markdown", "write_report"]
 

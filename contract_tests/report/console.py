@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from contract_tests.model import RunResult
-from contract_tests.report.grouping import by_operation, headline
+from contractkit.contract.model import RunResult
+from contractkit.contract.report.grouping import by_operation, headline
 
 
 def render_console(result: RunResult, *, show_coverage: bool = True) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from contract_tests.model import Finding, RunResult
+from contractkit.contract.model import Finding, RunResult
 
 
 def by_operation(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from contract_tests.model import RunResult
-from contract_tests.report.grouping import by_operation, headline
+from contractkit.contract.model import RunResult
+from contractkit.contract.report.grouping import by_operation, headline
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}

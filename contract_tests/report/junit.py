@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from contract_tests.model import Finding, RunResult
+from contractkit.contract.model import Finding, RunResult
 
 
 def render_junit(result: RunResult) -> str:

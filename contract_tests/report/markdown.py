@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contract_tests.model import RunResult
-from contract_tests.report.grouping import by_operation, headline
+from contractkit.contract.model import RunResult
+from contractkit.contract.report.grouping import by_operation, headline
 
 
 def render_markdown(result: RunResult) -> str:

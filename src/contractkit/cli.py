@@ -23,8 +23,8 @@ class Verb(NamedTuple):
 
 VERBS: dict[str, Verb] = {
     "serve": Verb("contractkit.serve", "run the spec-routed reference implementation"),
-    "mock": Verb("mocks.cli", "serve a mock of any OpenAPI document"),
-    "test": Verb("contract_tests.cli", "contract-test any server (or ours) against its spec"),
+    "mock": Verb("contractkit.mock.cli", "serve a mock of any OpenAPI document"),
+    "test": Verb("contractkit.contract.cli", "contract-test any server (or ours) against its spec"),
     "lint": Verb("contractkit.lint", "validate OpenAPI documents and check our own rules"),
     "token": Verb("contractkit.token", "print a development credential for one of our APIs"),
 }
@@ -43,7 +43,7 @@ def _selected_verb(argv: Sequence[str]) -> str | None:
 
 
 def _run_test(args: argparse.Namespace) -> int:
-    from contract_tests import cli as test_cli
+    from contractkit.contract import cli as test_cli
     from contractkit.serve import load_app_for_tests
 
     return test_cli.run(args, app_loader=load_app_for_tests)

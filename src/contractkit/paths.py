@@ -5,17 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_REPO_SPECS = Path(__file__).resolve().parents[2] / "specs"
+_PACKAGE = Path(__file__).resolve().parent
+# An installed wheel carries the documents as ``contractkit/specs``; a source checkout
+# (including an editable install) keeps them in the repository's top-level ``specs/``.
+_INSTALLED_SPECS = _PACKAGE / "specs"
+_CHECKOUT_SPECS = _PACKAGE.parents[1] / "specs"
 
 
 def specs_dir() -> Path:
     """The folder holding ``<api>/<module>.yaml`` documents.
 
-    ``CONTRACTKIT_SPECS_DIR`` overrides the default, which is the ``specs/``
-    folder of the source checkout.
+    ``CONTRACTKIT_SPECS_DIR`` overrides the default: the documents shipped with the
+    package, or the ``specs/`` folder of the source checkout.
     """
     override = os.environ.get("CONTRACTKIT_SPECS_DIR")
-    return Path(override) if override else _REPO_SPECS
+    if override:
+        return Path(override)
+    return _INSTALLED_SPECS if _INSTALLED_SPECS.is_dir() else _CHECKOUT_SPECS
 
 
 def api_specs_dir(api: str) -> Path:

@@ -18,7 +18,7 @@ Storage defaults to a SQLite file in ./var (CONTRACTKIT_DATA_DIR); set DATABASE_
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    from impl.apis import api_names
+    from contractkit.impl.apis import api_names
 
     parser.add_argument(
         "api", choices=[*api_names(), "all"], help="which API to serve ('all' for every one)"
@@ -31,7 +31,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def _apis(name: str) -> list[str]:
-    from impl.apis import api_names
+    from contractkit.impl.apis import api_names
 
     return api_names() if name == "all" else [name]
 
@@ -39,15 +39,15 @@ def _apis(name: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from impl.app import create_app
-    from impl.config import ConfigurationError
+    from contractkit.impl.app import create_app
+    from contractkit.impl.config import ConfigurationError
 
     try:
         app = create_app(_apis(args.api))
     except ConfigurationError as exc:
         print(f"contractkit serve: {exc}", file=sys.stderr)
         return 2
-    from impl.apis import definition
+    from contractkit.impl.apis import definition
 
     for api in _apis(args.api):
         base = definition(api).base_path
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 def load_app_for_tests(name: str) -> Any:
     """The in-process app for ``contractkit test --app NAME``: app, base path, served documents."""
-    from contract_tests.target import AppUnderTest
-    from impl.apis import definition
-    from impl.app import create_app, served_documents
+    from contractkit.contract.target import AppUnderTest
+    from contractkit.impl.apis import definition
+    from contractkit.impl.app import create_app, served_documents
 
     return AppUnderTest(create_app([name]), definition(name).base_path, served_documents(name))

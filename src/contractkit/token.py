@@ -19,7 +19,7 @@ Examples:
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    from impl.apis import api_names
+    from contractkit.impl.apis import api_names
 
     parser.add_argument("api", choices=api_names(), help="the API the credential is for")
     parser.add_argument(
@@ -29,5 +29,5 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Hand the options to ``impl.<api>.devtokens.main``."""
-    devtokens = importlib.import_module(f"impl.{args.api}.devtokens")
+    devtokens = importlib.import_module(f"contractkit.impl.{args.api}.devtokens")
     return int(devtokens.main(args.options, prog=f"contractkit token {args.api}"))

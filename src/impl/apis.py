@@ -8,9 +8,9 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from impl.config import Settings
-from impl.db import Database
-from impl.errors import EnvelopeRenderer
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.errors import EnvelopeRenderer
 
 API_PACKAGES = ("blaize", "chainsite", "peerly", "pers")
 """Packages under ``impl`` that each serve one API; each exposes ``DEFINITION``."""
@@ -22,7 +22,7 @@ class ApiDefinition:
 
     ``build_context`` makes the services handed to every handler as its first argument;
     ``security_map`` turns them into Connexion security handler classes by scheme type
-    (see ``impl.security``); ``base_path`` defaults to ``/<name>``.
+    (see ``contractkit.impl.security``); ``base_path`` defaults to ``/<name>``.
     """
 
     name: str
@@ -40,7 +40,7 @@ class ApiDefinition:
 
     @property
     def package(self) -> str:
-        return f"impl.{self.name}"
+        return f"contractkit.impl.{self.name}"
 
     @property
     def base_path(self) -> str:
@@ -56,4 +56,4 @@ def definition(name: str) -> ApiDefinition:
     if name not in API_PACKAGES:
         known = ", ".join(api_names())
         raise KeyError(f"unknown API {name!r}; known APIs: {known}")
-    return importlib.import_module(f"impl.{name}").DEFINITION
+    return importlib.import_module(f"contractkit.impl.{name}").DEFINITION

@@ -14,18 +14,18 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
+from contractkit.impl.apis import api_names, definition
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.connexion_logs import quiet_connexion_notices
+from contractkit.impl.db import Database, migrate
+from contractkit.impl.errors import ErrorResponder
+from contractkit.impl.path_numbers import bounded_integer_paths
+from contractkit.impl.resolver import ModuleResolver
+from contractkit.impl.routes import MethodIndex, MostSpecificPathGuard
+from contractkit.impl.validation import VALIDATOR_MAP
 from contractkit.openapi import discover
 from contractkit.openapi.bundle import bundle
 from contractkit.paths import api_specs_dir
-from impl.apis import api_names, definition
-from impl.config import Settings, load_settings
-from impl.connexion_logs import quiet_connexion_notices
-from impl.db import Database, migrate
-from impl.errors import ErrorResponder
-from impl.path_numbers import bounded_integer_paths
-from impl.resolver import ModuleResolver
-from impl.routes import MethodIndex, MostSpecificPathGuard
-from impl.validation import VALIDATOR_MAP
 
 
 def served_documents(name: str, specs_root: Path | None = None) -> list[Path]:

@@ -19,9 +19,9 @@ from connexion.exceptions import (
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from impl.routes import MethodIndex
+from contractkit.impl.routes import MethodIndex
 
-logger = logging.getLogger("impl.errors")
+logger = logging.getLogger("contractkit.impl.errors")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 import jwt
 
-from impl.timeutil import utcnow
+from contractkit.impl.timeutil import utcnow
 
 ALGORITHM = "HS256"
 

@@ -18,9 +18,9 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
 
-from impl.errors import FieldErrors
-from impl.storage.multipart import SpooledMultipartValidator
-from impl.streaming_validation import StreamingJSONResponseBodyValidator
+from contractkit.impl.errors import FieldErrors
+from contractkit.impl.storage.multipart import SpooledMultipartValidator
+from contractkit.impl.streaming_validation import StreamingJSONResponseBodyValidator
 
 BODY_FIELD = "body"
 

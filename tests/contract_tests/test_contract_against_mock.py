@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from contract_tests import ALL_PHASES, run_contract
-from contract_tests.documents import load
-from contract_tests.openapi_view import operations, resolve
-from mocks.pytest_plugin import build_mock_app
+from contractkit.contract import ALL_PHASES, run_contract
+from contractkit.contract.documents import load
+from contractkit.contract.openapi_view import operations, resolve
+from contractkit.pytest_plugin import build_mock_app
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 API_FOLDERS = sorted(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from contract_tests_fixture_servers import TOKEN, Fault, build_app, load_spec
 
-from contract_tests import RunResult, run_contract
-from contract_tests.baseline import BaselineError, read_baseline, write_baseline
-from contract_tests.report import write_report
+from contractkit.contract import RunResult, run_contract
+from contractkit.contract.baseline import BaselineError, read_baseline, write_baseline
+from contractkit.contract.report import write_report
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

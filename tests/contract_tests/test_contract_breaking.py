@@ -7,7 +7,7 @@ from typing import Any
 
 from contract_tests_fixture_servers import load_spec
 
-from contract_tests import find_breaking_changes
+from contractkit.contract import find_breaking_changes
 
 
 def kinds(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from contract_tests_fixture_servers import SPEC_PATH, TOKEN, Fault, build_app
 
-from contract_tests import cli
+from contractkit.contract import cli
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -100,7 +100,7 @@ def test_breaking_mode(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
 def test_app_without_spec_tests_the_documents_the_app_serves(
     capsys: pytest.CaptureFixture,
 ) -> None:
-    from contract_tests.target import AppUnderTest
+    from contractkit.contract.target import AppUnderTest
 
     def load(name: str) -> AppUnderTest:
         return AppUnderTest(build_app(Fault.CREATE_NOT_LISTED), "/api", (SPEC_PATH,))

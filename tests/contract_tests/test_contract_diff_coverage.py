@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from contract_tests_fixture_servers import TOKEN, Fault, build_app, load_spec
 
-from contract_tests import OtherServer, run_contract
-from contract_tests.checks.families import discover
+from contractkit.contract import OtherServer, run_contract
+from contractkit.contract.checks.families import discover
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

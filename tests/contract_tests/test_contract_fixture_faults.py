@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from contract_tests_fixture_servers import FAULTS, TOKEN, Fault, build_app, load_spec
 
-from contract_tests import run_contract
-from contract_tests.checks.crud import CRUD_CHECKS
+from contractkit.contract import run_contract
+from contractkit.contract.checks.crud import CRUD_CHECKS
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SEED = 7

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from contract_tests import run_contract
+from contractkit.contract import run_contract
 
 SPEC = {
     "openapi": "3.0.3",

@@ -16,7 +16,7 @@ from contract_tests_fixture_servers import (
     serve_on_loopback,
 )
 
-from contract_tests import cli
+from contractkit.contract import cli
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from contract_tests import run_contract
-from contract_tests.media import textual_media_without_serializer
+from contractkit.contract import run_contract
+from contractkit.contract.media import textual_media_without_serializer
 
 
 def graphql_spec(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:

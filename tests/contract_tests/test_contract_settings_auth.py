@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.auth import headers_from_env, parse_header
-from contract_tests.json_paths import extract
-from contract_tests.settings import SettingsError, load_settings
+from contractkit.contract.auth import headers_from_env, parse_header
+from contractkit.contract.json_paths import extract
+from contractkit.contract.settings import SettingsError, load_settings
 
 
 def test_parse_header_splits_at_the_first_colon() -> None:

@@ -21,7 +21,7 @@ from tests.contract_tests.test_contract_media import answer, graphql_spec
 pytestmark = pytest.mark.slow
 
 ST = Path(sys.executable).with_name("st")
-HOOKS = "contract_tests.hooks.graphql"
+HOOKS = "contractkit.contract.hooks.graphql"
 
 
 async def accept_empty_documents(request: Request) -> JSONResponse:

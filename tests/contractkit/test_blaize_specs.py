@@ -1,7 +1,7 @@
 """The Blaize Admin API contract (``specs/blaize``) checked against itself and its seed.
 
-The seed is the API Blueprint rendering the contract was written from; it lives next to
-the repository in ``shared/seeds``.
+The seed is the API Blueprint rendering the contract was written from; a copy lives in
+``fixtures/seeds`` beside this test.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from referencing.jsonschema import DRAFT4
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_DIR = REPO / "specs" / "blaize"
-SEED = REPO.parent / "shared" / "seeds" / "002_d308c130415858bf.txt"
+SEED = Path(__file__).parent / "fixtures" / "seeds" / "002_d308c130415858bf.txt"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SEED_HEADING = re.compile(r"^(GET|PUT|POST|PATCH|DELETE|HEAD|OPTIONS)(/\S*)$")

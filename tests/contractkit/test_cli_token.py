@@ -7,8 +7,8 @@ import sys
 
 import jwt
 
-from impl.config import load_settings
-from impl.peerly.settings import load_peerly_settings
+from contractkit.impl.config import load_settings
+from contractkit.impl.peerly.settings import load_peerly_settings
 
 SECRET = "a-development-secret-long-enough-for-hs256-0123"
 

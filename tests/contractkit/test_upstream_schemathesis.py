@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from impl.app import served_documents
+from contractkit.impl.app import served_documents
 from tests.contractkit.serving import cli, running_server
 from tests.impl.peerly.idp import FakeIdentityProvider
 
@@ -49,7 +49,7 @@ CREDENTIALS: dict[str, Credential] = {
         "blaize-admin-session: " + cli(env, "token", "blaize", "--email", "admin@example.com")
     ),
 }
-ST_HOOKS = {"SCHEMATHESIS_HOOKS": "contract_tests.hooks.graphql"}
+ST_HOOKS = {"SCHEMATHESIS_HOOKS": "contractkit.contract.hooks.graphql"}
 BASE_PATHS = {
     "peerly": "/peerly",
     "chainsite": "/chainsite",

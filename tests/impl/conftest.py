@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from impl.config import Settings, load_settings
-from impl.db import Base, Database
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Base, Database
 
 TEST_SECRET = "test-signing-secret-that-is-long-enough-0123456789"
 
 
 def _reset_schema(db: Database) -> None:
     """Drop every table so each test starts from an empty, freshly migrated database."""
-    import impl.models  # noqa: F401
+    import contractkit.impl.models  # noqa: F401
 
     with db.engine.begin() as connection:
         Base.metadata.drop_all(connection)

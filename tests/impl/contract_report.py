@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests import RunResult
+from contractkit.contract import RunResult
 
 
 def describe(result: RunResult) -> str:

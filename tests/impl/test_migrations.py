@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import impl.models  # noqa: F401
-from impl.db import Base, Database, migrate
+import contractkit.impl.models  # noqa: F401
+from contractkit.impl.db import Base, Database, migrate
 
 
 def test_fresh_database_migrates_to_the_models(database: Database) -> None:
@@ -22,7 +22,7 @@ def test_fresh_database_migrates_to_the_models(database: Database) -> None:
 def test_migrations_downgrade_to_nothing_and_up_again(database: Database) -> None:
     from alembic import command
 
-    from impl.db import alembic_config
+    from contractkit.impl.db import alembic_config
 
     migrate(database.engine)
     command.downgrade(alembic_config(database.engine), "base")

@@ -7,7 +7,10 @@ import json
 import pytest
 from connexion.exceptions import NonConformingResponseBody
 
-from impl.streaming_validation import JSONArrayStream, StreamingJSONResponseBodyValidator
+from contractkit.impl.streaming_validation import (
+    JSONArrayStream,
+    StreamingJSONResponseBodyValidator,
+)
 
 SCHEMA = {
     "type": "array",

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mocks.pytest_plugin import mock_app, mock_client, mock_server
-
-__all__ = ["mock_app", "mock_client", "mock_server"]
-
+# mock_app, mock_client and mock_server come from the installed pytest plugin
+# (contractkit.pytest_plugin, registered through the pytest11 entry point).
 SPECS = Path(__file__).parent / "specs"
 
 

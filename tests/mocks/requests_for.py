@@ -8,9 +8,9 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from mocks.generator import generate_valid
-from mocks.model import Operation
-from mocks.responder import header_text
+from contractkit.mock.generator import generate_valid
+from contractkit.mock.model import Operation
+from contractkit.mock.responder import header_text
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
 

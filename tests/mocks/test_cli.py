@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.cli import configure_parser, run
+from contractkit.mock.cli import configure_parser, run
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mocks.documents import DocumentError, Workspace, discover, load_workspace
-from mocks.model import collect_operations, server_base_paths
-from mocks.schemas import REQUEST, SchemaCompiler
+from contractkit.mock.documents import DocumentError, Workspace, discover, load_workspace
+from contractkit.mock.model import collect_operations, server_base_paths
+from contractkit.mock.schemas import REQUEST, SchemaCompiler
 
 
 def test_folder_discovery_skips_documents_without_paths(specs_dir: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from mocks.pytest_plugin import free_port
+from contractkit.pytest_plugin import free_port
 
 
 def test_served_mock_answers_over_http(mock_server: Callable[..., str], specs_dir: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from mocks.errors import VIOLATIONS_HEADER
-from mocks.pytest_plugin import build_mock_app
+from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.pytest_plugin import build_mock_app
 
 
 def client(*specs: Path, **options: object) -> httpx.AsyncClient:

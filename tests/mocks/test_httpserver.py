@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mocks.httpserver import serve
-from mocks.pytest_plugin import build_mock_app, free_port
+from contractkit.mock.httpserver import serve
+from contractkit.pytest_plugin import build_mock_app, free_port
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mocks.engine import MockEngine
-from mocks.model import Operation
-from mocks.negotiator import (
+from contractkit.mock.engine import MockEngine
+from contractkit.mock.model import Operation
+from contractkit.mock.negotiator import (
     Negotiated,
     NegotiationFailure,
     Preferences,

@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.errors import VIOLATIONS_HEADER
-from mocks.pytest_plugin import build_mock_app
-from mocks.resources import json_media
-from mocks.types import MockRequest
+from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.mock.resources import json_media
+from contractkit.mock.types import MockRequest
+from contractkit.pytest_plugin import build_mock_app
 
 from .requests_for import valid_request
 

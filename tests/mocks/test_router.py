@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.router import Router
+from contractkit.mock.router import Router
 
 
 def build() -> Router[str]:

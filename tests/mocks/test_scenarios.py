@@ -10,9 +10,9 @@ import httpx
 import pytest
 import yaml
 
-from mocks.errors import VIOLATIONS_HEADER
-from mocks.pytest_plugin import build_mock_app
-from mocks.schemas import RESPONSE
+from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.mock.schemas import RESPONSE
+from contractkit.pytest_plugin import build_mock_app
 
 HERE = Path(__file__).parent
 SCENARIOS = sorted((HERE / "scenarios").glob("*.yaml"))

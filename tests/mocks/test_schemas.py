@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from mocks.documents import Located, load_workspace
-from mocks.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.documents import Located, load_workspace
+from contractkit.mock.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
 
 DOCUMENT = """
 openapi: 3.0.3

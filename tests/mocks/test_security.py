@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.cli import configure_parser, run
-from mocks.errors import VIOLATIONS_HEADER
-from mocks.pytest_plugin import build_mock_app
+from contractkit.mock.cli import configure_parser, run
+from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.pytest_plugin import build_mock_app
 
 MockClient = Callable[..., httpx.AsyncClient]
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 
-from mocks.engine import MockEngine, MockOptions
-from mocks.server import MockApp, create_app
-from mocks.types import MockRequest
+from contractkit.mock.engine import MockEngine, MockOptions
+from contractkit.mock.server import MockApp, create_app
+from contractkit.mock.types import MockRequest
 
 MockClient = Callable[..., httpx.AsyncClient]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from mocks.engine import MockEngine
-from mocks.resources import infer_resources
+from contractkit.mock.engine import MockEngine
+from contractkit.mock.resources import infer_resources
 
 MockClient = Callable[..., httpx.AsyncClient]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mocks.engine import MockEngine
-from mocks.model import Operation
-from mocks.types import MockRequest
-from mocks.validator import validate_request
+from contractkit.mock.engine import MockEngine
+from contractkit.mock.model import Operation
+from contractkit.mock.types import MockRequest
+from contractkit.mock.validator import validate_request
 
 
 @pytest.fixture

@@ -8,17 +8,17 @@ from typing import Any
 import anyio.to_thread
 from connexion.lifecycle import ConnexionRequest
 
-from impl.apis import ApiDefinition
-from impl.blaize.body_digest import BodyDigestMiddleware
-from impl.blaize.context import BlaizeContext
-from impl.blaize.credentials import verify_admin_session, verify_keypair_signature
-from impl.blaize.installation import ensure_initial_admin
-from impl.blaize.security_handlers import api_key_handler_by_location
-from impl.blaize.settings import load_blaize_settings
-from impl.blaize.webhook_dispatch import dispatching
-from impl.config import Settings
-from impl.db import Database
-from impl.errors import ApiError
+from contractkit.impl.apis import ApiDefinition
+from contractkit.impl.blaize.body_digest import BodyDigestMiddleware
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.credentials import verify_admin_session, verify_keypair_signature
+from contractkit.impl.blaize.installation import ensure_initial_admin
+from contractkit.impl.blaize.security_handlers import api_key_handler_by_location
+from contractkit.impl.blaize.settings import load_blaize_settings
+from contractkit.impl.blaize.webhook_dispatch import dispatching
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.errors import ApiError
 
 NAME = "blaize"
 BASE_PATH = f"/{NAME}"

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import AdminRole, AdminUser, Tenant
-from impl.blaize.storable import contains_nul
-from impl.errors import ApiError, unauthorized
+from contractkit.impl.blaize.models import AdminRole, AdminUser, Tenant
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.errors import ApiError, unauthorized
 
 
 class Permission(enum.Flag):

@@ -1,7 +1,7 @@
 """A user's (or an anonymous visitor's) access model: what they may access now.
 
-What is held comes from ``impl.blaize.holdings`` (grants, accounts' grants, bundles,
-auto-assignment); the numbers come from ``impl.blaize.metering``. An entitlement is
+What is held comes from ``blaize.holdings`` (grants, accounts' grants, bundles,
+auto-assignment); the numbers come from ``blaize.metering``. An entitlement is
 delivered when it is held directly, or when a held meter or credit that delivers it has
 units left (``meteredBy`` / ``creditedBy`` name those). Meters and credits held are listed
 with their state, used up or not.
@@ -14,15 +14,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.holdings import (
+from contractkit.impl.blaize.holdings import (
     Holdings,
     anonymous_holdings,
     user_holdings,
 )
-from impl.blaize.metering import credit_balance, meter_state
-from impl.blaize.models import Credit, Meter
-from impl.blaize.subjects import anonymous_subject, user_subject
-from impl.timeutil import isoformat, utcnow
+from contractkit.impl.blaize.metering import credit_balance, meter_state
+from contractkit.impl.blaize.models import Credit, Meter
+from contractkit.impl.blaize.subjects import anonymous_subject, user_subject
+from contractkit.impl.timeutil import isoformat, utcnow
 
 AccessModel = dict[str, Any]
 

@@ -6,19 +6,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import new_id
-from impl.blaize.models import Account, AccountUser, User
-from impl.blaize.records import account_view, membership_view, owned, tenant_rows
-from impl.blaize.storable import refuse_unstorable
-from impl.blaize.webhook_events import (
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import Account, AccountUser, User
+from contractkit.impl.blaize.records import account_view, membership_view, owned, tenant_rows
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.webhook_events import (
     ACCOUNT_USER_CREATE,
     ACCOUNT_USER_DELETE,
     account_deleting,
     membership_changed,
 )
-from impl.errors import ApiError, not_found
+from contractkit.impl.errors import ApiError, not_found
 
 ACCOUNT_FIELDS = (
     "company_id",

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from impl.blaize import signing
-from impl.blaize.access import (
+from contractkit.impl.blaize import signing
+from contractkit.impl.blaize.access import (
     Caller,
     Permission,
     admin_in_tenant,
@@ -18,13 +18,13 @@ from impl.blaize.access import (
     permissions_of,
     roles_in,
 )
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import digest, new_id, new_secret, new_uuid
-from impl.blaize.installation import ADMIN_ROLE
-from impl.blaize.models import AdminRole, AdminSession, AdminUser, Keypair, Tenant
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import ApiError, conflict, not_found, unauthorized
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import digest, new_id, new_secret, new_uuid
+from contractkit.impl.blaize.installation import ADMIN_ROLE
+from contractkit.impl.blaize.models import AdminRole, AdminSession, AdminUser, Keypair, Tenant
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import ApiError, conflict, not_found, unauthorized
+from contractkit.impl.timeutil import as_utc, utcnow
 
 SESSION_COOKIE = "blaize_admin_session"
 KEYPAIR_MESSAGE = "Keypair created: you will not be able to recover the secret, so take note of it"

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from impl.blaize.signing import is_signature_header
+from contractkit.impl.blaize.signing import is_signature_header
 
 DIGEST_KEY = "blaize_body_sha256"
 

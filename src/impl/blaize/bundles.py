@@ -1,6 +1,6 @@
-"""Handlers of the bundles module: the shared product operations of ``impl.blaize.catalogue``."""
+"""Handlers of the bundles module: the shared product operations of ``blaize.catalogue``."""
 
-from impl.blaize.catalogue import BUNDLES, Handlers
+from contractkit.impl.blaize.catalogue import BUNDLES, Handlers
 
 _handlers = Handlers(BUNDLES)
 list_bundles = _handlers.list_all

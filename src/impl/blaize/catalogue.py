@@ -3,7 +3,7 @@
 Each kind is listed, created under an id Blaize assigns, upserted under an id the client
 chooses (201 created, 200 replaced: the body replaces every field, omitted ones take their
 defaults), read and deleted. References to other products are checked and indexed
-(``impl.blaize.references``); deleting a product deletes its grants and its usage counts.
+(``blaize.references``); deleting a product deletes its grants and its usage counts.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.holdings import Ref
-from impl.blaize.ids import new_id
-from impl.blaize.models import (
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.holdings import Ref
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import (
     Bundle,
     Credit,
     CreditUsage,
@@ -29,11 +29,16 @@ from impl.blaize.models import (
     MeterAnchor,
     MeterUsage,
 )
-from impl.blaize.records import set_fields_view, tenant_rows
-from impl.blaize.references import drop_links, refuse_referenced, refuse_unknown, replace_links
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.db import Base
-from impl.errors import not_found
+from contractkit.impl.blaize.records import set_fields_view, tenant_rows
+from contractkit.impl.blaize.references import (
+    drop_links,
+    refuse_referenced,
+    refuse_unknown,
+    replace_links,
+)
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.db import Base
+from contractkit.impl.errors import not_found
 
 Product = Entitlement | Bundle | Meter | Credit
 BUNDLE_KINDS = {

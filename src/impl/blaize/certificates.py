@@ -8,7 +8,7 @@ from datetime import datetime
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from impl.blaize.sealing import seal, unseal
+from contractkit.impl.blaize.sealing import seal, unseal
 
 
 class CertificateRejected(ValueError):

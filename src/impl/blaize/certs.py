@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.certificates import CertificateRejected, check_pair, encrypt_private_key
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import Cert
-from impl.blaize.storable import refuse_unstorable
-from impl.errors import ApiError, not_found
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.certificates import (
+    CertificateRejected,
+    check_pair,
+    encrypt_private_key,
+)
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import Cert
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.errors import ApiError, not_found
 
 
 def create_cert(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from impl.blaize.flows import OutboxSender, Sender
-from impl.blaize.passwords import Passwords
-from impl.blaize.settings import BlaizeSettings
-from impl.db import Database
+from contractkit.impl.blaize.flows import OutboxSender, Sender
+from contractkit.impl.blaize.passwords import Passwords
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.db import Database
 
 
 @dataclass(frozen=True)

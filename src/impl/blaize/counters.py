@@ -15,7 +15,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from impl.db import Base
+from contractkit.impl.db import Base
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

@@ -1,7 +1,7 @@
 """The security checks: admin sessions (cookie or header) and keypair-signed requests.
 
 Each check answers the ``token_info`` handed to handlers, or None (Connexion answers 401).
-They touch the database, so the async wrappers in ``impl.blaize`` run them off the event loop.
+They touch the database, so the async wrappers in ``blaize`` run them off the event loop.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from starlette.types import Scope
 
-from impl.blaize import signing
-from impl.blaize.body_digest import body_digest
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import digest
-from impl.blaize.models import AdminSession, Keypair, UsedNonce
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize import signing
+from contractkit.impl.blaize.body_digest import body_digest
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.models import AdminSession, Keypair, UsedNonce
+from contractkit.impl.timeutil import as_utc, utcnow
 
 
 def _token_info(admin_user_id: str, tenant_id: str, **extra: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""Handlers of the credits module: the shared product operations of ``impl.blaize.catalogue``."""
+"""Handlers of the credits module: the shared product operations of ``blaize.catalogue``."""
 
-from impl.blaize.catalogue import CREDITS, Handlers
+from contractkit.impl.blaize.catalogue import CREDITS, Handlers
 
 _handlers = Handlers(CREDITS)
 list_credits = _handlers.list_all

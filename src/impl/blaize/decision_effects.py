@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.decision_identity import Identity, storable_text
-from impl.blaize.gifting import claim_gift, gift_allows
-from impl.blaize.metering import record_view, spend_credit
-from impl.blaize.models import Credit, Meter
-from impl.blaize.rule_decisions import Decision
-from impl.blaize.rule_engine import RuleFailure
-from impl.errors import ApiError
+from contractkit.impl.blaize.decision_identity import Identity, storable_text
+from contractkit.impl.blaize.gifting import claim_gift, gift_allows
+from contractkit.impl.blaize.metering import record_view, spend_credit
+from contractkit.impl.blaize.models import Credit, Meter
+from contractkit.impl.blaize.rule_decisions import Decision
+from contractkit.impl.blaize.rule_engine import RuleFailure
+from contractkit.impl.errors import ApiError
 
 GIFT_PARAMETER = "gift"
 

@@ -1,7 +1,7 @@
 """Who a request put to the Decision Engine comes from.
 
 The user is the first of these that names a user of the tenant: the end-user ``session``
-(live, with a user), the ``jwt`` (valid for the tenant, see ``impl.blaize.user_tokens``),
+(live, with a user), the ``jwt`` (valid for the tenant, see ``blaize.user_tokens``),
 the ``foreign_keys`` (every pair naming one and the same user). Credentials that are unknown,
 expired, invalid or of another tenant identify nobody; they are not errors. Without a user the
 request is anonymous, and a live anonymous session still names the visitor (meters count
@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import User, UserForeignKey, UserSession
-from impl.blaize.settings import BlaizeSettings
-from impl.blaize.storable import contains_nul
-from impl.blaize.subjects import anonymous_subject, user_subject
-from impl.blaize.user_sessions import live_session
-from impl.blaize.user_tokens import verified_user_id
-from impl.errors import ApiError
+from contractkit.impl.blaize.models import User, UserForeignKey, UserSession
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.subjects import anonymous_subject, user_subject
+from contractkit.impl.blaize.user_sessions import live_session
+from contractkit.impl.blaize.user_tokens import verified_user_id
+from contractkit.impl.errors import ApiError
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,17 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import digest, new_id, new_secret, new_uuid
-from impl.blaize.installation import ensure_tenant, install_tenant
-from impl.blaize.models import AdminRole, AdminSession, AdminUser, Tenant, User
-from impl.blaize.oauth import issue_authorization_code
-from impl.blaize.passwords import Passwords
-from impl.blaize.records import find_user_by_identifiers
-from impl.blaize.settings import TENANT_NAME, BlaizeSettings, load_blaize_settings
-from impl.blaize.user_tokens import issue_user_jwt
-from impl.config import Settings
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.ids import digest, new_id, new_secret, new_uuid
+from contractkit.impl.blaize.installation import ensure_tenant, install_tenant
+from contractkit.impl.blaize.models import AdminRole, AdminSession, AdminUser, Tenant, User
+from contractkit.impl.blaize.oauth import issue_authorization_code
+from contractkit.impl.blaize.passwords import Passwords
+from contractkit.impl.blaize.records import find_user_by_identifiers
+from contractkit.impl.blaize.settings import TENANT_NAME, BlaizeSettings, load_blaize_settings
+from contractkit.impl.blaize.user_tokens import issue_user_jwt
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 
 
 class DevelopmentTokensDisabled(Exception):
@@ -160,8 +160,8 @@ def _print_issued(prog: str, issue: Callable[[Settings, Database], str]) -> int:
     """Print what ``issue`` issues against the configured database; 2 on a refusal."""
     import sys
 
-    from impl.config import ConfigurationError, load_settings
-    from impl.db import migrate
+    from contractkit.impl.config import ConfigurationError, load_settings
+    from contractkit.impl.db import migrate
 
     try:
         settings = load_settings()
@@ -209,8 +209,8 @@ def main(argv: list[str], prog: str = "contractkit token blaize") -> int:
     """``contractkit token blaize``: print an admin session id for a real admin user."""
     import sys
 
-    from impl.config import ConfigurationError, load_settings
-    from impl.db import migrate
+    from contractkit.impl.config import ConfigurationError, load_settings
+    from contractkit.impl.db import migrate
 
     parser = argparse.ArgumentParser(
         prog=prog,

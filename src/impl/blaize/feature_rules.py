@@ -15,13 +15,13 @@ from urllib.parse import quote
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.keyed import SaveAnswer, one_writer_wins, save_answer
-from impl.blaize.models import FeatureRuleCounter, FeatureRuleTag, FeatureRuleVersion
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import conflict, not_found
-from impl.timeutil import as_utc
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.keyed import SaveAnswer, one_writer_wins, save_answer
+from contractkit.impl.blaize.models import FeatureRuleCounter, FeatureRuleTag, FeatureRuleVersion
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import conflict, not_found
+from contractkit.impl.timeutil import as_utc
 
 SUMMARY_MEMBERS = ("label", "description")
 SCRIPT_MEMBERS = (

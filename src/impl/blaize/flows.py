@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import digest, new_secret
-from impl.blaize.models import OutboxMessage, UserToken
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize.ids import digest, new_secret
+from contractkit.impl.blaize.models import OutboxMessage, UserToken
+from contractkit.impl.timeutil import as_utc, utcnow
 
 FLOW_TTL = {
     "email_update": timedelta(hours=24),

@@ -9,13 +9,13 @@ from urllib.parse import quote
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
-from impl.blaize.models import Form, FormField, UserSchemaField
-from impl.blaize.storable import refuse_unstorable
-from impl.errors import conflict, not_found
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
+from contractkit.impl.blaize.models import Form, FormField, UserSchemaField
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.errors import conflict, not_found
+from contractkit.impl.timeutil import utcnow
 
 # Body member -> column of the form itself.
 FORM_MEMBERS = {

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import Gift
-from impl.blaize.storable import contains_nul
-from impl.blaize.subjects import parse_subject
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.models import Gift
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.subjects import parse_subject
+from contractkit.impl.timeutil import utcnow
 
 
 def path_key(value: str) -> str:

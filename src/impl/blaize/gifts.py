@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.gifting import path_key
-from impl.blaize.ids import new_id
-from impl.blaize.models import Gift
-from impl.blaize.records import tenant_rows
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import not_found
-from impl.timeutil import isoformat
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.gifting import path_key
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import Gift
+from contractkit.impl.blaize.records import tenant_rows
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import not_found
+from contractkit.impl.timeutil import isoformat
 
 
 def gift_view(gift: Gift) -> dict[str, Any]:

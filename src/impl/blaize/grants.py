@@ -6,16 +6,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.access_model import access_model
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import new_id
-from impl.blaize.models import Account, Grant, User
-from impl.blaize.records import grant_view, owned, tenant_rows
-from impl.blaize.references import refuse_unknown
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.blaize.webhook_events import GRANT_CREATE, GRANT_DELETE, GRANT_UPDATE, grant_changed
-from impl.errors import conflict, not_found
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.access_model import access_model
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import Account, Grant, User
+from contractkit.impl.blaize.records import grant_view, owned, tenant_rows
+from contractkit.impl.blaize.references import refuse_unknown
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.webhook_events import (
+    GRANT_CREATE,
+    GRANT_DELETE,
+    GRANT_UPDATE,
+    grant_changed,
+)
+from contractkit.impl.errors import conflict, not_found
 
 
 def _user_grant(session: Session, tenant_id: str, user_id: str, grant_id: str) -> Grant:

@@ -26,8 +26,8 @@ from graphql import (
     validate,
 )
 
-from impl.blaize.graphql_limits import LIMIT_RULES, definition_errors, lexical_error
-from impl.errors import ApiError
+from contractkit.impl.blaize.graphql_limits import LIMIT_RULES, definition_errors, lexical_error
+from contractkit.impl.errors import ApiError
 
 MAX_DOCUMENT_CHARS = 65536
 """Longest document accepted (the ``maxLength`` of ``GraphQLDocument`` in the spec)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import (
+from contractkit.impl.blaize.models import (
     AccountUser,
     Bundle,
     CatalogueLink,
@@ -26,7 +26,7 @@ from impl.blaize.models import (
     Meter,
     User,
 )
-from impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.storable import contains_nul
 
 Ref = tuple[str, str]
 """A product: ``(kind, id)``, kind being ``entitlement``, ``bundle``, ``meter`` or ``credit``."""

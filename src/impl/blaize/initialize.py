@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.blaize.access import forbidden, load_caller
-from impl.blaize.context import BlaizeContext
-from impl.blaize.installation import install_tenant
-from impl.errors import ApiError
+from contractkit.impl.blaize.access import forbidden, load_caller
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.installation import install_tenant
+from contractkit.impl.errors import ApiError
 
 
 def initialize_tenant(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:

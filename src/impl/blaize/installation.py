@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import new_id, new_uuid
-from impl.blaize.models import AdminRole, AdminUser, ConfigurationSetting, Tenant
-from impl.blaize.passwords import Passwords
-from impl.blaize.settings import BlaizeSettings
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.ids import new_id, new_uuid
+from contractkit.impl.blaize.models import AdminRole, AdminUser, ConfigurationSetting, Tenant
+from contractkit.impl.blaize.passwords import Passwords
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.timeutil import utcnow
 
 ADMIN_ROLE = "admin"
 DEFAULT_CONFIGURATION = {"authentication.password.requireEmailVerfication": "false"}

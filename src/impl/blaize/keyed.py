@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from impl.blaize.storable import contains_nul
-from impl.errors import conflict, not_found
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.errors import conflict, not_found
 
 Row = TypeVar("Row")
 SaveAnswer = tuple[dict[str, Any], int] | tuple[dict[str, Any], int, dict[str, str]]

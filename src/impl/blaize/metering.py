@@ -1,15 +1,15 @@
 """Meters and credits in use: how much a subject has left, and counting what it uses.
 
-Meters count views per period (see ``impl.blaize.meter_periods``) for a subject,
+Meters count views per period (see ``blaize.meter_periods``) for a subject,
 ``user:<user_id>`` or ``anonymous:<opaque>``; one row per (tenant, meter, subject, period
 start) holds the count. These functions count for whoever asks: whether the subject holds
-the meter is the access model's business (``impl.blaize.access_model``).
+the meter is the access model's business (``blaize.access_model``).
 
 Credits are spent by users. A user's quantity of a credit is the credit's ``quantity`` for
-each grant (or auto-assignment) that reaches the user (``impl.blaize.holdings``), so a user
+each grant (or auto-assignment) that reaches the user (``blaize.holdings``), so a user
 who holds no grant of it has none; what was spent is kept per (tenant, credit, user).
 
-Counting is safe under concurrent requests (``impl.blaize.counters``).
+Counting is safe under concurrent requests (``blaize.counters``).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from impl.blaize import counters
-from impl.blaize.holdings import user_holdings
-from impl.blaize.meter_periods import current_period
-from impl.blaize.models import Credit, CreditUsage, Meter, MeterAnchor, MeterUsage
-from impl.blaize.storable import contains_nul
-from impl.blaize.subjects import parse_subject
-from impl.errors import ApiError, not_found
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize import counters
+from contractkit.impl.blaize.holdings import user_holdings
+from contractkit.impl.blaize.meter_periods import current_period
+from contractkit.impl.blaize.models import Credit, CreditUsage, Meter, MeterAnchor, MeterUsage
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.subjects import parse_subject
+from contractkit.impl.errors import ApiError, not_found
+from contractkit.impl.timeutil import as_utc, utcnow
 
 MAX_UNITS = 2_147_483_647
 """Counts are database integers: a user's quantity of a credit is capped here."""

@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from impl.db import Base
-from impl.timeutil import utcnow
+from contractkit.impl.db import Base
+from contractkit.impl.timeutil import utcnow
 
 ID = String(64)
 EMAIL = String(320)

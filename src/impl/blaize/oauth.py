@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import digest, new_secret
-from impl.blaize.models import OAuthCode, OAuthToken, User
-from impl.blaize.settings import BlaizeSettings
-from impl.blaize.storable import contains_nul
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize.ids import digest, new_secret
+from contractkit.impl.blaize.models import OAuthCode, OAuthToken, User
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.timeutil import as_utc, utcnow
 
 SUPPORTED_SCOPES = ("user.account:read", "user.profile:read", "user.profile:update")
 ACCESS_TOKEN_PREFIX = "oa_"

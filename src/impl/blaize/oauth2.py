@@ -6,8 +6,8 @@ from typing import Any
 
 from connexion.context import scope as current_scope
 
-from impl.blaize.context import BlaizeContext
-from impl.blaize.oauth import (
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.oauth import (
     CodeReused,
     OAuthRefused,
     exchange_code,

@@ -21,11 +21,11 @@ import jsonschema_rs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Caller
-from impl.blaize.ids import new_id
-from impl.blaize.models import CacheConfiguration, CachedOriginResponse, OriginEviction
-from impl.blaize.records import tenant_rows
-from impl.timeutil import isoformat, utcnow
+from contractkit.impl.blaize.access import Caller
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import CacheConfiguration, CachedOriginResponse, OriginEviction
+from contractkit.impl.blaize.records import tenant_rows
+from contractkit.impl.timeutil import isoformat, utcnow
 
 # What JSON Schema's ``format: regex`` accepts (ECMA 262), as the documents promise.
 _ECMA_262 = jsonschema_rs.Draft4Validator({"format": "regex"}, validate_formats=True)

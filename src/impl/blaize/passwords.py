@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from impl.blaize.settings import BlaizeSettings
+from contractkit.impl.blaize.settings import BlaizeSettings
 
 
 class Passwords:

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import Product
-from impl.blaize.records import tenant_rows
-from impl.blaize.references import drop_links, refuse_unknown, replace_links
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import conflict, not_found
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import Product
+from contractkit.impl.blaize.records import tenant_rows
+from contractkit.impl.blaize.references import drop_links, refuse_unknown, replace_links
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import conflict, not_found
 
 KIND = "product"
 

@@ -15,10 +15,10 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, build_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import new_id
-from impl.blaize.models import PromoCode
-from impl.blaize.records import tenant_rows
-from impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import PromoCode
+from contractkit.impl.blaize.records import tenant_rows
+from contractkit.impl.blaize.storable import contains_nul
 
 SDL = '''
 """A Braintree promo code: the code customers enter, and the Braintree discount it gives."""

@@ -8,9 +8,17 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import Account, AccountUser, Company, Grant, User, UserIdentifier, Webhook
-from impl.blaize.storable import contains_nul
-from impl.errors import ApiError, not_found
+from contractkit.impl.blaize.models import (
+    Account,
+    AccountUser,
+    Company,
+    Grant,
+    User,
+    UserIdentifier,
+    Webhook,
+)
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.errors import ApiError, not_found
 
 Row = TypeVar("Row", Account, Company, User, Grant, Webhook)
 BODY_FIELD = {"body": "must be non-empty UTF-8 text"}

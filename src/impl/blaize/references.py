@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.holdings import Ref, existing
-from impl.blaize.models import CatalogueLink
-from impl.errors import ApiError, conflict
+from contractkit.impl.blaize.holdings import Ref, existing
+from contractkit.impl.blaize.models import CatalogueLink
+from contractkit.impl.errors import ApiError, conflict
 
 
 def refuse_unknown(

@@ -12,17 +12,17 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import new_id
-from impl.blaize.models import RequestRule
-from impl.blaize.records import tenant_rows
-from impl.blaize.rule_patterns import pattern_error
-from impl.blaize.scripting import ScriptLimits, compile_error
-from impl.blaize.settings import BlaizeSettings
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import ApiError, conflict, not_found
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import RequestRule
+from contractkit.impl.blaize.records import tenant_rows
+from contractkit.impl.blaize.rule_patterns import pattern_error
+from contractkit.impl.blaize.scripting import ScriptLimits, compile_error
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import ApiError, conflict, not_found
+from contractkit.impl.timeutil import utcnow
 
 SCRIPT_TYPE = "javascript"
 SCRIPTS = ("requirements_script", "action_script")

@@ -6,7 +6,7 @@ applying rule runs its ``requirements_script``; the requirements it names are re
 caller; then its ``action_script`` runs with ``request``, ``user``, ``requirements`` and
 ``trusted``. The first rule whose action decides wins; when none decides, the request passes
 through (``{"status": "200"}``). A script that fails, a pattern search that runs out of time
-or an answer outside the protocol (``impl.blaize.rule_decisions``) ends the decision with a
+or an answer outside the protocol (``blaize.rule_decisions``) ends the decision with a
 ``RuleFailure``.
 """
 
@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-from impl.blaize.rule_decisions import (
+from contractkit.impl.blaize.rule_decisions import (
     PASS_THROUGH,
     BadOutput,
     Decision,
     decision_from,
     requirements_from,
 )
-from impl.blaize.rule_patterns import PatternTimeout, pattern_matches
-from impl.blaize.scripting import ScriptError, ScriptLimits, run_script
-from impl.errors import ApiError
+from contractkit.impl.blaize.rule_patterns import PatternTimeout, pattern_matches
+from contractkit.impl.blaize.scripting import ScriptError, ScriptLimits, run_script
+from contractkit.impl.errors import ApiError
 
 Resolver = Callable[[list[str]], dict[str, Any]]
 """Requirement strings -> the ``requirements`` object the action sees."""

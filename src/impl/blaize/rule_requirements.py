@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.access_model import AccessModel, access_model, anonymous_access_model
-from impl.blaize.decision_identity import Identity
-from impl.blaize.rule_engine import Resolver
+from contractkit.impl.blaize.access_model import AccessModel, access_model, anonymous_access_model
+from contractkit.impl.blaize.decision_identity import Identity
+from contractkit.impl.blaize.rule_engine import Resolver
 
 NOT_GRANTED = {"granted": False, "direct": False, "meteredBy": [], "creditedBy": []}
 

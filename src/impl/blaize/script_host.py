@@ -2,7 +2,7 @@
 
 QuickJS can crash (SIGSEGV) when a script exhausts its memory limit inside a function, and its
 time limit does not reach inside its regular expressions. Scripts therefore run in child
-processes (``impl.blaize.script_worker``, started as plain scripts: they import nothing of
+processes (``blaize.script_worker``, started as plain scripts: they import nothing of
 ours): a worker that dies, or overruns its wall-clock deadline, is killed and replaced, and
 only the call that was running in it fails.
 

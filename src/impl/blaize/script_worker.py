@@ -1,6 +1,6 @@
 """A QuickJS worker process: runs rule scripts it reads from stdin, one JSON line each.
 
-Started by ``impl.blaize.script_host`` as ``python -I <this file>``; it imports nothing but
+Started by ``blaize.script_host`` as ``python -I <this file>``; it imports nothing but
 the standard library and ``quickjs``. Request lines:
 
     {"op": "compile" | "run", "source": ..., "given": <JSON text>, "time_limit_ms": ...,

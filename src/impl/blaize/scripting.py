@@ -13,8 +13,8 @@ Engine: QuickJS through the ``quickjs`` package, evaluated against ``mini-racer`
   object), a lone surrogate passed in crashes it too, and its time limit does not reach inside
   regular-expression matching (``/^(a|aa)+$/.test(...)`` runs for ever).
 
-Chosen: quickjs, run in worker processes (``impl.blaize.script_host``, the engine side in
-``impl.blaize.script_worker``): a crash costs a worker, not the server, and a wall-clock
+Chosen: quickjs, run in worker processes (``blaize.script_host``, the engine side in
+``blaize.script_worker``): a crash costs a worker, not the server, and a wall-clock
 deadline kills a worker stuck in a regular expression. Every run gets a fresh context, so
 nothing leaks between runs. Inputs travel as one JSON text parsed inside the engine, never
 pasted into code; the result comes back as JSON text. QuickJS throws null when it cannot even
@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from impl.blaize.script_host import HOST, WorkerLost
+from contractkit.impl.blaize.script_host import HOST, WorkerLost
 
 DEADLINE_SECONDS = 2.0
 DEADLINE_FACTOR = 10

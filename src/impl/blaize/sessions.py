@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.user_sessions import (
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.user_sessions import (
     authenticate_user,
     live_session,
     lookup,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from impl.config import ConfigurationError, Settings
+from contractkit.impl.config import ConfigurationError, Settings
 
 MIB = 1024 * 1024
 
@@ -21,7 +21,7 @@ MAX_WEBHOOK_ATTEMPTS = 50
 class BlaizeSettings:
     """Everything the Blaize handlers read from the environment.
 
-    ``master_key`` derives every keypair's secret key (HKDF, see ``impl.blaize.signing``) and
+    ``master_key`` derives every keypair's secret key (HKDF, see ``blaize.signing``) and
     the key that encrypts stored certificate private keys; changing it invalidates both.
     """
 

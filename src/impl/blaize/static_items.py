@@ -7,12 +7,12 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
-from impl.blaize.models import StaticItem
-from impl.blaize.storable import refuse_unstorable
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
+from contractkit.impl.blaize.models import StaticItem
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.timeutil import utcnow
 
 
 def item_view(item: StaticItem) -> dict[str, str]:

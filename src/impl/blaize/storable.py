@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.errors import ApiError
+from contractkit.impl.errors import ApiError
 
 NUL = "\x00"
 

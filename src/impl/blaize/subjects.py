@@ -6,7 +6,7 @@ anonymous session (the SHA-256 digest of its id, as ``blaize_user_sessions`` kee
 
 from __future__ import annotations
 
-from impl.blaize.storable import contains_nul
+from contractkit.impl.blaize.storable import contains_nul
 
 USER = "user"
 ANONYMOUS = "anonymous"

@@ -13,7 +13,7 @@ import hmac
 
 from sqlalchemy.orm import Session
 
-from impl.blaize.models import ConfigurationSetting
+from contractkit.impl.blaize.models import ConfigurationSetting
 
 SECRET_SETTING = "cdn.trustedReferrerSecret"
 

@@ -17,10 +17,10 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import StreamingResponse
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import User, UserExtendedProfile, UserIdentifier
-from impl.db import Database
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import User, UserExtendedProfile, UserIdentifier
+from contractkit.impl.db import Database
 
 EXPORT_BATCH_SIZE = 500
 

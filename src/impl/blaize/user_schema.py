@@ -8,12 +8,12 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.attributes import InvalidField, check_field_definition
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import UserSchemaField
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import ApiError, not_found
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.attributes import InvalidField, check_field_definition
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import UserSchemaField
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import ApiError, not_found
 
 
 def field_view(field: UserSchemaField) -> dict[str, Any]:

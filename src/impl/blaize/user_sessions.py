@@ -16,16 +16,16 @@ from connexion.context import scope as current_scope
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import authorize
-from impl.blaize.access_model import access_model, anonymous_access_model
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import digest, new_secret
-from impl.blaize.models import ConfigurationSetting, Tenant, User, UserSession
-from impl.blaize.records import find_user_by_identifiers
-from impl.blaize.sealing import seal, unseal
-from impl.blaize.storable import contains_nul
-from impl.errors import ApiError, not_found, unauthorized
-from impl.timeutil import as_utc, utcnow
+from contractkit.impl.blaize.access import authorize
+from contractkit.impl.blaize.access_model import access_model, anonymous_access_model
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import digest, new_secret
+from contractkit.impl.blaize.models import ConfigurationSetting, Tenant, User, UserSession
+from contractkit.impl.blaize.records import find_user_by_identifiers
+from contractkit.impl.blaize.sealing import seal, unseal
+from contractkit.impl.blaize.storable import contains_nul
+from contractkit.impl.errors import ApiError, not_found, unauthorized
+from contractkit.impl.timeutil import as_utc, utcnow
 
 SESSION_ID_PURPOSE = "user session id"
 REQUIRE_VERIFICATION = "authentication.password.requireEmailVerfication"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import jwt
 
-from impl.blaize.settings import BlaizeSettings
-from impl.jwt_hs256 import HS256Tokens
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.jwt_hs256 import HS256Tokens
 
 
 def _tokens(settings: BlaizeSettings, tenant_id: str) -> HS256Tokens | None:

@@ -8,20 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.access_model import access_model
-from impl.blaize.attributes import AttributesRejected, check_attributes
-from impl.blaize.context import BlaizeContext
-from impl.blaize.flows import Message, start_flow
-from impl.blaize.ids import new_id
-from impl.blaize.models import (
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.access_model import access_model
+from contractkit.impl.blaize.attributes import AttributesRejected, check_attributes
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.flows import Message, start_flow
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import (
     AccountUser,
     ConfigurationSetting,
     User,
     UserForeignKey,
     UserIdentifier,
 )
-from impl.blaize.records import (
+from contractkit.impl.blaize.records import (
     find_user_by_identifiers,
     identifiers_of,
     membership_view,
@@ -30,11 +30,16 @@ from impl.blaize.records import (
     text_body,
     user_view,
 )
-from impl.blaize.storable import refuse_unstorable
-from impl.blaize.user_schema import schema_fields
-from impl.blaize.user_sessions import live_sessions_of, sessions_answer
-from impl.blaize.webhook_events import USER_CREATE, USER_UPDATE, user_changed, user_deleting
-from impl.errors import ApiError, conflict, not_found
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.user_schema import schema_fields
+from contractkit.impl.blaize.user_sessions import live_sessions_of, sessions_answer
+from contractkit.impl.blaize.webhook_events import (
+    USER_CREATE,
+    USER_UPDATE,
+    user_changed,
+    user_deleting,
+)
+from contractkit.impl.errors import ApiError, conflict, not_found
 
 REQUIRE_VERIFICATION = "authentication.password.requireEmailVerfication"
 

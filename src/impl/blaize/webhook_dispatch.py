@@ -24,13 +24,13 @@ import anyio.to_thread
 import httpx
 from sqlalchemy import delete, select, update
 
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
-from impl.blaize.settings import BlaizeSettings
-from impl.blaize.webhook_signing import HEADER, signature_header, webhook_secret
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
+from contractkit.impl.blaize.settings import BlaizeSettings
+from contractkit.impl.blaize.webhook_signing import HEADER, signature_header, webhook_secret
+from contractkit.impl.timeutil import utcnow
 
-logger = logging.getLogger("impl.blaize.webhooks")
+logger = logging.getLogger("contractkit.impl.blaize.webhooks")
 
 BATCH = 50
 """Deliveries one pass takes at most."""

@@ -3,7 +3,7 @@
 A handler that changes a user, a grant or a membership calls one of the functions below in
 its own transaction; each subscribed webhook of the tenant gets a pending
 ``WebhookDelivery`` holding the exact body to send. A rolled-back change therefore sends
-nothing; the dispatcher (``impl.blaize.webhook_dispatch``) sends what was committed.
+nothing; the dispatcher (``blaize.webhook_dispatch``) sends what was committed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from impl.blaize.ids import new_id
-from impl.blaize.models import (
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import (
     Account,
     AccountUser,
     Grant,
@@ -23,8 +23,8 @@ from impl.blaize.models import (
     Webhook,
     WebhookDelivery,
 )
-from impl.blaize.records import grant_view, membership_view, user_view
-from impl.timeutil import isoformat, utcnow
+from contractkit.impl.blaize.records import grant_view, membership_view, user_view
+from contractkit.impl.timeutil import isoformat, utcnow
 
 USER_CREATE = "user.create"
 USER_UPDATE = "user.update"

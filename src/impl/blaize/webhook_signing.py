@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 
-from impl.blaize.signing import derive_secret
+from contractkit.impl.blaize.signing import derive_secret
 
 HEADER = "Blaize-Signature"
 TOLERANCE_SECONDS = 300

@@ -14,16 +14,16 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.blaize.access import Permission, authorize
-from impl.blaize.context import BlaizeContext
-from impl.blaize.ids import new_id
-from impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
-from impl.blaize.records import owned, tenant_rows
-from impl.blaize.signing import new_salt
-from impl.blaize.storable import refuse_unstorable
-from impl.blaize.webhook_signing import webhook_secret
-from impl.errors import conflict
-from impl.timeutil import isoformat
+from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.ids import new_id
+from contractkit.impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
+from contractkit.impl.blaize.records import owned, tenant_rows
+from contractkit.impl.blaize.signing import new_salt
+from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.webhook_signing import webhook_secret
+from contractkit.impl.errors import conflict
+from contractkit.impl.timeutil import isoformat
 
 RECENT_DELIVERIES = 20
 DEFAULT_METHOD = "POST"

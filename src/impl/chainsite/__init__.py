@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from impl.apis import ApiDefinition
-from impl.chainsite.context import ChainsiteContext
-from impl.chainsite.settings import load_chainsite_settings
-from impl.chainsite.tokens import InvalidToken, TokenService
-from impl.config import Settings
-from impl.db import Database
-from impl.errors import ApiError
-from impl.security import bearer_handler
-from impl.storage.config import storage_for
-from impl.storage.multipart import limit_request_bodies
+from contractkit.impl.apis import ApiDefinition
+from contractkit.impl.chainsite.context import ChainsiteContext
+from contractkit.impl.chainsite.settings import load_chainsite_settings
+from contractkit.impl.chainsite.tokens import InvalidToken, TokenService
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.errors import ApiError
+from contractkit.impl.security import bearer_handler
+from contractkit.impl.storage.config import storage_for
+from contractkit.impl.storage.multipart import limit_request_bodies
 
 NAME = "chainsite"
 BASE_PATH = "/chainsite"

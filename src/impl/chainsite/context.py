@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.chainsite.settings import ChainsiteSettings
-from impl.chainsite.tokens import TokenService
-from impl.db import Database
-from impl.storage.base import Storage
+from contractkit.impl.chainsite.settings import ChainsiteSettings
+from contractkit.impl.chainsite.tokens import TokenService
+from contractkit.impl.db import Database
+from contractkit.impl.storage.base import Storage
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import argparse
 import re
 import sys
 
-from impl.chainsite.objectid import new_object_id
-from impl.chainsite.settings import load_chainsite_settings
-from impl.chainsite.tokens import TokenService
-from impl.config import ConfigurationError, Settings, load_settings
+from contractkit.impl.chainsite.objectid import new_object_id
+from contractkit.impl.chainsite.settings import load_chainsite_settings
+from contractkit.impl.chainsite.tokens import TokenService
+from contractkit.impl.config import ConfigurationError, Settings, load_settings
 
 USER_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 

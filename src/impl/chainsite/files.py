@@ -11,22 +11,22 @@ from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 from starlette.responses import StreamingResponse
 
-from impl.chainsite.context import ChainsiteContext
-from impl.chainsite.models import PRIVATE, PUBLIC, StoredFile
-from impl.chainsite.objectid import new_object_id
-from impl.chainsite.records import file_record, success
-from impl.errors import ApiError, not_found
-from impl.storage.base import InvalidKey, ObjectMissing, check_key
-from impl.storage.detect import extension_for
-from impl.storage.serving import object_response, request_origin
-from impl.storage.uploads import (
+from contractkit.impl.chainsite.context import ChainsiteContext
+from contractkit.impl.chainsite.models import PRIVATE, PUBLIC, StoredFile
+from contractkit.impl.chainsite.objectid import new_object_id
+from contractkit.impl.chainsite.records import file_record, success
+from contractkit.impl.errors import ApiError, not_found
+from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
+from contractkit.impl.storage.detect import extension_for
+from contractkit.impl.storage.serving import object_response, request_origin
+from contractkit.impl.storage.uploads import (
     EmptyUpload,
     TypeRefused,
     UploadTooLarge,
     file_chunks,
     store_upload,
 )
-from impl.timeutil import utcnow
+from contractkit.impl.timeutil import utcnow
 
 MAX_NAME_LENGTH = 255
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from impl.db import Base
-from impl.timeutil import utcnow
+from contractkit.impl.db import Base
+from contractkit.impl.timeutil import utcnow
 
 PUBLIC = "public"
 PRIVATE = "private"

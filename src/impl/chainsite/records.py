@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from impl.chainsite.models import StoredFile
-from impl.storage.base import Storage
-from impl.timeutil import as_utc
+from contractkit.impl.chainsite.models import StoredFile
+from contractkit.impl.storage.base import Storage
+from contractkit.impl.timeutil import as_utc
 
 
 def timestamp(value: datetime | None) -> str | None:

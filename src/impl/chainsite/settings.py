@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.config import ConfigurationError, Settings
+from contractkit.impl.config import ConfigurationError, Settings
 
 DEFAULT_ALLOWED_TYPES = (
     "image/png",

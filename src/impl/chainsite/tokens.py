@@ -6,8 +6,8 @@ import re
 
 import jwt
 
-from impl.chainsite.settings import ChainsiteSettings
-from impl.jwt_hs256 import HS256Tokens
+from contractkit.impl.chainsite.settings import ChainsiteSettings
+from contractkit.impl.jwt_hs256 import HS256Tokens
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 

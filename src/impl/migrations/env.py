@@ -1,18 +1,18 @@
-"""Alembic environment: runs migrations on the engine handed over by ``impl.db``."""
+"""Alembic environment: runs migrations on the engine handed over by ``contractkit.impl.db``."""
 
 from __future__ import annotations
 
 from alembic import context
 
-import impl.models  # noqa: F401  (registers every table on Base.metadata)
-from impl.db import Base, make_engine
+import contractkit.impl.models  # noqa: F401  (registers every table on Base.metadata)
+from contractkit.impl.db import Base, make_engine
 
 config = context.config
 engine = config.attributes.get("engine")
 if engine is None:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from impl.config import load_settings
+        from contractkit.impl.config import load_settings
 
         url = load_settings().database_url
     engine = make_engine(url)

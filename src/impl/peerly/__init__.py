@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import anyio.to_thread
 
-from impl.apis import ApiDefinition
-from impl.config import Settings
-from impl.db import Database
-from impl.errors import ApiError
-from impl.peerly.access import verify_bearer
-from impl.peerly.context import PeerlyContext
-from impl.peerly.directory import ensure_organisations
-from impl.peerly.settings import load_peerly_settings
-from impl.security import bearer_handler
+from contractkit.impl.apis import ApiDefinition
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.errors import ApiError
+from contractkit.impl.peerly.access import verify_bearer
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.directory import ensure_organisations
+from contractkit.impl.peerly.settings import load_peerly_settings
+from contractkit.impl.security import bearer_handler
 
 
 def envelope(error: ApiError) -> dict:

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.errors import forbidden, unauthorized
-from impl.peerly.context import PeerlyContext
-from impl.peerly.models import RevokedToken, Role, User
-from impl.peerly.tokens import InvalidToken
+from contractkit.impl.errors import forbidden, unauthorized
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.models import RevokedToken, Role, User
+from contractkit.impl.peerly.tokens import InvalidToken
 
 
 def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:

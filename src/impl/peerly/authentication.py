@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from impl.errors import ApiError, unauthorized
-from impl.peerly.context import PeerlyContext
-from impl.peerly.directory import DeletedUser, UnknownOrganisation, provision_user
-from impl.peerly.identity import IdentityRejected, IdentityUnavailable
-from impl.peerly.models import RevokedToken
-from impl.timeutil import utcnow
+from contractkit.impl.errors import ApiError, unauthorized
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.directory import DeletedUser, UnknownOrganisation, provision_user
+from contractkit.impl.peerly.identity import IdentityRejected, IdentityUnavailable
+from contractkit.impl.peerly.models import RevokedToken
+from contractkit.impl.timeutil import utcnow
 
 
 def login_with_google(ctx: PeerlyContext, body: dict[str, Any]) -> tuple[dict, int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.db import Database
-from impl.peerly.identity import GoogleTokenVerifier
-from impl.peerly.settings import PeerlySettings
-from impl.peerly.tokens import TokenService
+from contractkit.impl.db import Database
+from contractkit.impl.peerly.identity import GoogleTokenVerifier
+from contractkit.impl.peerly.settings import PeerlySettings
+from contractkit.impl.peerly.tokens import TokenService
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.errors import not_found
-from impl.peerly import serializers
-from impl.peerly.access import load_caller, require_role
-from impl.peerly.context import PeerlyContext
-from impl.peerly.models import CoreValue, Role
+from contractkit.impl.errors import not_found
+from contractkit.impl.peerly import serializers
+from contractkit.impl.peerly.access import load_caller, require_role
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.models import CoreValue, Role
 
 
 def find_core_value(session: Session, org_id: int, core_value_id: int) -> CoreValue | None:

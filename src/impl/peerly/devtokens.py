@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.config import Settings
-from impl.db import Database
-from impl.peerly.directory import email_domain, ensure_organisations, provision_user
-from impl.peerly.models import Organisation, Role
-from impl.peerly.settings import load_peerly_settings
-from impl.peerly.tokens import TokenService
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.peerly.directory import email_domain, ensure_organisations, provision_user
+from contractkit.impl.peerly.models import Organisation, Role
+from contractkit.impl.peerly.settings import load_peerly_settings
+from contractkit.impl.peerly.tokens import TokenService
 
 
 class DevelopmentTokensDisabled(Exception):
@@ -60,9 +60,9 @@ def main(argv: list[str], prog: str = "contractkit token peerly") -> int:
     import argparse
     import sys
 
-    from impl.config import ConfigurationError, load_settings
-    from impl.db import migrate
-    from impl.peerly.directory import DeletedUser
+    from contractkit.impl.config import ConfigurationError, load_settings
+    from contractkit.impl.db import migrate
+    from contractkit.impl.peerly.directory import DeletedUser
 
     parser = argparse.ArgumentParser(
         prog=prog, description="Print a Peerly JWT for a user, created when needed."

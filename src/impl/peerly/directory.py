@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from impl.peerly.models import Organisation, Role, User
+from contractkit.impl.peerly.models import Organisation, Role, User
 
 
 class UnknownOrganisation(Exception):

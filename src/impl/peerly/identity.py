@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from impl.peerly.settings import PeerlySettings
+from contractkit.impl.peerly.settings import PeerlySettings
 
 
 class IdentityRejected(Exception):

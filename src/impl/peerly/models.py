@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from impl.db import Base
-from impl.timeutil import utcnow
+from contractkit.impl.db import Base
+from contractkit.impl.timeutil import utcnow
 
 
 class Role(IntEnum):

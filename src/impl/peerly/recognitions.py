@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from impl.errors import ApiError, conflict, forbidden, not_found
-from impl.peerly import serializers
-from impl.peerly.access import load_caller, require_role
-from impl.peerly.context import PeerlyContext
-from impl.peerly.core_values import find_core_value
-from impl.peerly.models import Hi5, Recognition, Report, Review, Role, User
+from contractkit.impl.errors import ApiError, conflict, forbidden, not_found
+from contractkit.impl.peerly import serializers
+from contractkit.impl.peerly.access import load_caller, require_role
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.core_values import find_core_value
+from contractkit.impl.peerly.models import Hi5, Recognition, Report, Review, Role, User
 
 
 def _visible_recognition(session: Session, org_id: int, recognition_id: int) -> Recognition:

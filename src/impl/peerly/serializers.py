@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from impl.peerly.models import CoreValue, Hi5, Recognition, Report, Review, User
-from impl.timeutil import isoformat
+from contractkit.impl.peerly.models import CoreValue, Hi5, Recognition, Report, Review, User
+from contractkit.impl.timeutil import isoformat
 
 
 def core_value(value: CoreValue) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from impl.config import ConfigurationError, Settings
+from contractkit.impl.config import ConfigurationError, Settings
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import jwt
 
-from impl.jwt_hs256 import HS256Tokens
-from impl.peerly.settings import PeerlySettings
-from impl.timeutil import utcnow
+from contractkit.impl.jwt_hs256 import HS256Tokens
+from contractkit.impl.peerly.settings import PeerlySettings
+from contractkit.impl.timeutil import utcnow
 
 NAMESPACE = "https://peerly.com"
 

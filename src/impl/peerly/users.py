@@ -6,18 +6,18 @@ from typing import Any
 
 from sqlalchemy import func, or_
 
-from impl.errors import forbidden, not_found
-from impl.peerly import serializers
-from impl.peerly.access import (
+from contractkit.impl.errors import forbidden, not_found
+from contractkit.impl.peerly import serializers
+from contractkit.impl.peerly.access import (
     active_user_in_scope,
     active_users_query,
     is_superadmin,
     load_caller,
     require_role,
 )
-from impl.peerly.context import PeerlyContext
-from impl.peerly.models import Role, User
-from impl.timeutil import utcnow
+from contractkit.impl.peerly.context import PeerlyContext
+from contractkit.impl.peerly.models import Role, User
+from contractkit.impl.timeutil import utcnow
 
 
 def _escape_like(text: str) -> str:

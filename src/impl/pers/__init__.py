@@ -6,15 +6,15 @@ from http import HTTPStatus
 
 import anyio.to_thread
 
-from impl.apis import ApiDefinition
-from impl.config import Settings
-from impl.db import Database
-from impl.errors import ApiError
-from impl.pers.context import PersContext
-from impl.pers.credentials import InvalidCredentials, PersTokens, ProjectKeys
-from impl.pers.settings import load_pers_settings
-from impl.security import api_key_handler, bearer_handler
-from impl.storage.config import storage_for
+from contractkit.impl.apis import ApiDefinition
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.errors import ApiError
+from contractkit.impl.pers.context import PersContext
+from contractkit.impl.pers.credentials import InvalidCredentials, PersTokens, ProjectKeys
+from contractkit.impl.pers.settings import load_pers_settings
+from contractkit.impl.security import api_key_handler, bearer_handler
+from contractkit.impl.storage.config import storage_for
 
 NAME = "pers"
 BASE_PATH = "/pers/v2"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from impl.db import Database
-from impl.pers.credentials import PersTokens, ProjectKeys
-from impl.pers.settings import PersSettings
-from impl.storage.base import Storage
+from contractkit.impl.db import Database
+from contractkit.impl.pers.credentials import PersTokens, ProjectKeys
+from contractkit.impl.pers.settings import PersSettings
+from contractkit.impl.storage.base import Storage
 
 
 @dataclass(frozen=True)

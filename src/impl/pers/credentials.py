@@ -11,10 +11,10 @@ from typing import Any
 import jwt
 from sqlalchemy import select
 
-from impl.db import Database
-from impl.jwt_hs256 import HS256Tokens
-from impl.pers.models import ProjectKey
-from impl.pers.settings import TENANT, PersSettings
+from contractkit.impl.db import Database
+from contractkit.impl.jwt_hs256 import HS256Tokens
+from contractkit.impl.pers.models import ProjectKey
+from contractkit.impl.pers.settings import TENANT, PersSettings
 
 ROLES = ("admin", "business", "user")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from impl.config import ConfigurationError, Settings, load_settings
-from impl.db import Database, migrate
-from impl.pers.credentials import ROLES, PersTokens, ProjectKeys
-from impl.pers.settings import check_tenant, load_pers_settings
+from contractkit.impl.config import ConfigurationError, Settings, load_settings
+from contractkit.impl.db import Database, migrate
+from contractkit.impl.pers.credentials import ROLES, PersTokens, ProjectKeys
+from contractkit.impl.pers.settings import check_tenant, load_pers_settings
 
 
 class DevelopmentTokensDisabled(Exception):

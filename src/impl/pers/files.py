@@ -8,11 +8,11 @@ from typing import Any
 from connexion.context import request as current_request
 from starlette.responses import Response, StreamingResponse
 
-from impl.errors import ApiError, not_found
-from impl.pers.context import PersContext
-from impl.storage.base import InvalidKey, ObjectMissing, check_key
-from impl.storage.serving import object_response, request_origin
-from impl.storage.uploads import UploadTooLarge, store_body
+from contractkit.impl.errors import ApiError, not_found
+from contractkit.impl.pers.context import PersContext
+from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
+from contractkit.impl.storage.serving import object_response, request_origin
+from contractkit.impl.storage.uploads import UploadTooLarge, store_body
 
 OCTET_STREAM = "application/octet-stream"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from impl.config import ConfigurationError, Settings
+from contractkit.impl.config import ConfigurationError, Settings
 
 TENANT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MIN_PROJECT_KEY_LENGTH = 16

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from impl.config import ConfigurationError, Settings
-from impl.storage.base import Storage
-from impl.storage.local import LocalStorage
-from impl.storage.signing import UrlSigner
+from contractkit.impl.config import ConfigurationError, Settings
+from contractkit.impl.storage.base import Storage
+from contractkit.impl.storage.local import LocalStorage
+from contractkit.impl.storage.signing import UrlSigner
 
 if TYPE_CHECKING:
-    from impl.storage.s3 import S3Location
+    from contractkit.impl.storage.s3 import S3Location
 
 S3_OPTIONS = ("endpoint_url", "region", "public_url", "addressing_style")
 ADDRESSING_STYLES = ("auto", "path", "virtual")
@@ -36,7 +36,7 @@ def _join(*parts: str) -> str:
 
 
 def _s3_location(url: str, prefix: str, settings: Settings, variable: str) -> S3Location:
-    from impl.storage.s3 import S3Location
+    from contractkit.impl.storage.s3 import S3Location
 
     parts = urlsplit(url)
     if not parts.netloc:
@@ -90,7 +90,7 @@ def storage_for(settings: Settings, api: str) -> Storage:
     prefix = "" if own else api
     scheme = urlsplit(url).scheme if "://" in url else ""
     if scheme == "s3":
-        from impl.storage.s3 import S3Storage
+        from contractkit.impl.storage.s3 import S3Storage
 
         return S3Storage(_s3_location(url, prefix, settings, variable))
     if scheme not in ("", "file"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
-from impl.storage.base import (
+from contractkit.impl.storage.base import (
     InvalidKey,
     ObjectMissing,
     ObjectWriter,
@@ -17,7 +17,7 @@ from impl.storage.base import (
     Storage,
     check_key,
 )
-from impl.storage.signing import UrlSigner
+from contractkit.impl.storage.signing import UrlSigner
 
 TEMPORARY_FOLDER = ".incoming"
 """Where objects are written before being moved into place (never a valid key segment)."""

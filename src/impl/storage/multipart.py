@@ -19,7 +19,7 @@ from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Receive, Scope
 
-from impl.errors import FieldErrors
+from contractkit.impl.errors import FieldErrors
 
 CHUNK_SIZE = 64 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
@@ -131,7 +131,7 @@ class SpooledMultipartValidator(MultiPartFormDataValidator):
         return {**resolved, **data}
 
     def _validate(self, body: t.Any) -> dict | None:
-        from impl.validation import collect_field_errors
+        from contractkit.impl.validation import collect_field_errors
 
         if self._strict_validation:
             self._validate_params_strictly(body)

@@ -11,7 +11,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from impl.storage.base import ObjectMissing, ObjectWriter, SignedMethod, Storage, check_key
+from contractkit.impl.storage.base import (
+    ObjectMissing,
+    ObjectWriter,
+    SignedMethod,
+    Storage,
+    check_key,
+)
 
 PART_SIZE = 8 * 1024 * 1024
 """Bytes buffered per multipart part (S3 wants at least 5 MiB for every part but the last)."""

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from connexion.context import request as current_request
 from starlette.responses import StreamingResponse
 
-from impl.storage.base import Storage
+from contractkit.impl.storage.base import Storage
 
 CHUNK_SIZE = 64 * 1024
 

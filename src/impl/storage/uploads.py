@@ -12,8 +12,8 @@ from typing import BinaryIO
 
 import anyio.to_thread
 
-from impl.storage.base import Storage
-from impl.storage.detect import SNIFF_BYTES, detect_content_type, type_allowed
+from contractkit.impl.storage.base import Storage
+from contractkit.impl.storage.detect import SNIFF_BYTES, detect_content_type, type_allowed
 
 CHUNK_SIZE = 64 * 1024
 

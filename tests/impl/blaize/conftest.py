@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from impl.app import create_app
-from impl.blaize.devtokens import issue_development_session
-from impl.blaize.signing import authorization_header
-from impl.config import Settings, load_settings
-from impl.db import Database
+from contractkit.impl.app import create_app
+from contractkit.impl.blaize.devtokens import issue_development_session
+from contractkit.impl.blaize.signing import authorization_header
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Database
 
 MASTER_KEY = "blaize-test-master-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import httpx
 
-from impl.blaize.ids import digest
-from impl.blaize.metering import record_view, spend_credit
-from impl.blaize.models import Grant
-from impl.db import Database
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.metering import record_view, spend_credit
+from contractkit.impl.blaize.models import Grant
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user
 from tests.impl.blaize.test_catalogue import add_entitlements, add_product

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
-from impl.blaize.models import AdminRole, AdminUser
-from impl.db import Database
+from contractkit.impl.blaize.models import AdminRole, AdminUser
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import PASSWORD, Admin, AdminFactory
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import httpx
 
-from impl.blaize.origin_cache import record_origin_response
-from impl.db import Database
+from contractkit.impl.blaize.origin_cache import record_origin_response
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 
 SEED_CONFIGURATION = {

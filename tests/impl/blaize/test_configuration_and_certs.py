@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from impl.blaize.certificates import decrypt_private_key
-from impl.blaize.models import Cert
-from impl.db import Database
+from contractkit.impl.blaize.certificates import decrypt_private_key
+from contractkit.impl.blaize.models import Cert
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import MASTER_KEY, Admin
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import LoginFlow, run_contract
-from impl.blaize import SERVED_DOCUMENTS
+from contractkit.contract import LoginFlow, run_contract
+from contractkit.impl.blaize import SERVED_DOCUMENTS
 from tests.impl.blaize.conftest import PASSWORD, AdminFactory
 from tests.impl.contract_report import describe
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select, update
 
-from impl.blaize.ids import digest
-from impl.blaize.models import AdminSession, AdminUser, Keypair
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.models import AdminSession, AdminUser, Keypair
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import PASSWORD, Admin, AdminFactory, signed_headers
 
 

@@ -8,14 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
-from impl.blaize import devtokens
-from impl.blaize.devtokens import issue_development_user_jwt
-from impl.blaize.settings import load_blaize_settings
-from impl.blaize.trusted_referrer import referrer_hash
-from impl.blaize.user_tokens import issue_user_jwt
-from impl.config import Settings
-from impl.db import Database
-from impl.jwt_hs256 import HS256Tokens
+from contractkit.impl.blaize import devtokens
+from contractkit.impl.blaize.devtokens import issue_development_user_jwt
+from contractkit.impl.blaize.settings import load_blaize_settings
+from contractkit.impl.blaize.trusted_referrer import referrer_hash
+from contractkit.impl.blaize.user_tokens import issue_user_jwt
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.jwt_hs256 import HS256Tokens
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.test_accounts_and_companies import new_user
 from tests.impl.blaize.test_request_rules import SEED_RULE, rule, save_rule

@@ -1,13 +1,13 @@
-"""Gifts: created and listed through HTTP, claimed through ``impl.blaize.gifting``."""
+"""Gifts: created and listed through HTTP, claimed through ``contractkit.impl.blaize.gifting``."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from impl.blaize.gifting import claim_gift, gift_allows, path_key
-from impl.blaize.models import Gift
-from impl.db import Database
+from contractkit.impl.blaize.gifting import claim_gift, gift_allows, path_key
+from contractkit.impl.blaize.models import Gift
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 
 

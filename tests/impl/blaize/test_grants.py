@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from impl.blaize.models import Grant
-from impl.db import Database
+from contractkit.impl.blaize.models import Grant
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user
 from tests.impl.blaize.test_catalogue import add_entitlements

@@ -6,11 +6,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from impl.app import create_app
-from impl.blaize.devtokens import DevelopmentTokensDisabled, issue_development_session
-from impl.blaize.models import AdminRole, AdminUser, Tenant
-from impl.config import ConfigurationError, load_settings
-from impl.db import Database
+from contractkit.impl.app import create_app
+from contractkit.impl.blaize.devtokens import DevelopmentTokensDisabled, issue_development_session
+from contractkit.impl.blaize.models import AdminRole, AdminUser, Tenant
+from contractkit.impl.config import ConfigurationError, load_settings
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import PASSWORD, AdminFactory
 
 
@@ -67,7 +67,7 @@ def test_initial_admin_is_created_only_on_a_fresh_installation(
 
 
 def test_initial_admin_settings_come_together(blaize_env: dict[str, str]) -> None:
-    from impl.blaize.settings import load_blaize_settings
+    from contractkit.impl.blaize.settings import load_blaize_settings
 
     with pytest.raises(ConfigurationError):
         load_blaize_settings(load_settings({**blaize_env, "BLAIZE_INITIAL_ADMIN_EMAIL": "a@b.c"}))

@@ -8,13 +8,16 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from impl.blaize.devtokens import DevelopmentTokensDisabled, issue_development_oauth_code
-from impl.blaize.ids import digest
-from impl.blaize.models import OAuthCode, OAuthToken
-from impl.blaize.oauth import verify_access_token
-from impl.config import Settings, load_settings
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.devtokens import (
+    DevelopmentTokensDisabled,
+    issue_development_oauth_code,
+)
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.models import OAuthCode, OAuthToken
+from contractkit.impl.blaize.oauth import verify_access_token
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import Admin
 
 CLIENT = "quiz-app"

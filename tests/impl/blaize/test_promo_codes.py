@@ -12,8 +12,8 @@ import pytest
 import yaml
 from graphql import get_introspection_query
 
-from impl.blaize.models import PromoCode
-from impl.db import Database
+from contractkit.impl.blaize.models import PromoCode
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 
 URL = "/v4/admin/graphql"

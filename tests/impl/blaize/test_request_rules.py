@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from impl.blaize.models import RequestRule
-from impl.db import Database
+from contractkit.impl.blaize.models import RequestRule
+from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 
 SEED_RULE = {

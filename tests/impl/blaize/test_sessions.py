@@ -7,10 +7,10 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select, update
 
-from impl.blaize.ids import digest
-from impl.blaize.models import UserSession
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.models import UserSession
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.test_catalogue import add_entitlements
 

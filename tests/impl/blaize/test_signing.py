@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from impl.blaize import signing
+from contractkit.impl.blaize import signing
 
 
 def test_header_round_trip() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from impl.blaize.storable import contains_nul, refuse_unstorable
-from impl.errors import ApiError
+from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.errors import ApiError
 from tests.impl.blaize.conftest import Admin
 
 

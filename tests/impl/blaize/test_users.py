@@ -8,15 +8,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from impl.blaize.flows import TokenRefused, redeem
-from impl.blaize.ids import digest
-from impl.blaize.models import OutboxMessage, User, UserSession, UserToken
-from impl.blaize.passwords import Passwords
-from impl.blaize.sealing import seal
-from impl.blaize.settings import load_blaize_settings
-from impl.config import Settings
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.flows import TokenRefused, redeem
+from contractkit.impl.blaize.ids import digest
+from contractkit.impl.blaize.models import OutboxMessage, User, UserSession, UserToken
+from contractkit.impl.blaize.passwords import Passwords
+from contractkit.impl.blaize.sealing import seal
+from contractkit.impl.blaize.settings import load_blaize_settings
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import MASTER_KEY, Admin, AdminFactory
 from tests.impl.blaize.test_catalogue import add_entitlements
 

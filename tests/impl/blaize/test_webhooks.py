@@ -18,15 +18,15 @@ import yaml
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from impl.blaize.context import BlaizeContext
-from impl.blaize.models import WebhookDelivery
-from impl.blaize.settings import load_blaize_settings
-from impl.blaize.webhook_dispatch import deliver_due, prune
-from impl.blaize.webhook_events import TRIGGERS
-from impl.blaize.webhook_signing import signature_header, verify
-from impl.config import ConfigurationError, Settings, load_settings
-from impl.db import Database
-from impl.timeutil import utcnow
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.models import WebhookDelivery
+from contractkit.impl.blaize.settings import load_blaize_settings
+from contractkit.impl.blaize.webhook_dispatch import deliver_due, prune
+from contractkit.impl.blaize.webhook_events import TRIGGERS
+from contractkit.impl.blaize.webhook_signing import signature_header, verify
+from contractkit.impl.config import ConfigurationError, Settings, load_settings
+from contractkit.impl.db import Database
+from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.receiver import Call, Receiver
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user

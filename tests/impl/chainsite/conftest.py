@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from impl.app import create_app
-from impl.chainsite.devtokens import issue_development_token
-from impl.config import Settings, load_settings
-from impl.db import Database
+from contractkit.impl.app import create_app
+from contractkit.impl.chainsite.devtokens import issue_development_token
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Database
 from tests.impl.storage.moto_s3 import MotoS3, moto_s3
 
 CHAINSITE_SECRET = "chainsite-test-secret-that-is-long-enough-0123456789"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import run_contract
-from impl.app import create_app
-from impl.config import load_settings
+from contractkit.contract import run_contract
+from contractkit.impl.app import create_app
+from contractkit.impl.config import load_settings
 from tests.impl.chainsite.conftest import User
 from tests.impl.contract_report import describe
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from impl.chainsite.models import StoredFile
-from impl.config import Settings
-from impl.db import Database
-from impl.storage.config import url_signer
+from contractkit.impl.chainsite.models import StoredFile
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.storage.config import url_signer
 from tests.impl.chainsite.conftest import BASE, PNG, User, stored_files
 
 NAME = re.compile(r"^(public|private)/([0-9a-f]{24})/[0-9a-f-]{36}\.([a-z0-9]+)$")
@@ -212,8 +212,8 @@ async def test_unknown_and_malformed_ids(client: httpx.AsyncClient, alice: User)
 async def test_tokens_are_required_and_checked(
     client: httpx.AsyncClient, settings: Settings, alice: User
 ) -> None:
-    from impl.chainsite.settings import load_chainsite_settings
-    from impl.chainsite.tokens import TokenService
+    from contractkit.impl.chainsite.settings import load_chainsite_settings
+    from contractkit.impl.chainsite.tokens import TokenService
 
     service = TokenService(load_chainsite_settings(settings))
     expired = service.issue(alice.id, ttl_seconds=-10)

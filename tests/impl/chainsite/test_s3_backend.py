@@ -6,10 +6,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from impl.app import create_app
-from impl.chainsite.models import StoredFile
-from impl.config import load_settings
-from impl.db import Database
+from contractkit.impl.app import create_app
+from contractkit.impl.chainsite.models import StoredFile
+from contractkit.impl.config import load_settings
+from contractkit.impl.db import Database
 from tests.impl.chainsite.conftest import BASE, PNG, UserFactory
 from tests.impl.storage.moto_s3 import MotoS3
 

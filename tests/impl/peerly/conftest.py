@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from impl.app import create_app
-from impl.config import Settings, load_settings
-from impl.db import Database
-from impl.peerly.devtokens import issue_development_token
-from impl.peerly.models import Role
+from contractkit.impl.app import create_app
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Database
+from contractkit.impl.peerly.devtokens import issue_development_token
+from contractkit.impl.peerly.models import Role
 from tests.impl.peerly.idp import FakeIdentityProvider
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import jwt
 
-from impl.peerly.settings import load_peerly_settings
-from impl.peerly.tokens import NAMESPACE
+from contractkit.impl.peerly.settings import load_peerly_settings
+from contractkit.impl.peerly.tokens import NAMESPACE
 from tests.impl.conftest import TEST_SECRET
 
 
@@ -62,8 +62,8 @@ async def test_login_validates_its_payload_with_field_messages(client) -> None:
 async def test_unreachable_identity_provider_answers_503(settings, database, base_env) -> None:
     import httpx
 
-    from impl.app import create_app
-    from impl.config import load_settings
+    from contractkit.impl.app import create_app
+    from contractkit.impl.config import load_settings
 
     offline = load_settings(
         {**base_env, "PEERLY_GOOGLE_TOKENINFO_URL": "http://127.0.0.1:9/tokeninfo"}
@@ -124,8 +124,8 @@ async def test_logout_prunes_revocations_of_tokens_that_expired_anyway(
 
     from sqlalchemy import select
 
-    from impl.peerly.models import RevokedToken
-    from impl.timeutil import utcnow
+    from contractkit.impl.peerly.models import RevokedToken
+    from contractkit.impl.timeutil import utcnow
 
     with database.transaction() as session:
         session.add(RevokedToken(jti="old", expires_at=utcnow() - timedelta(minutes=1)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import LoginFlow, run_contract
-from impl.peerly.models import Role
+from contractkit.contract import LoginFlow, run_contract
+from contractkit.impl.peerly.models import Role
 from tests.impl.contract_report import describe
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from impl.peerly.models import CoreValue
+from contractkit.impl.peerly.models import CoreValue
 
 
 def assert_envelope(response, status: int, code: str) -> dict:

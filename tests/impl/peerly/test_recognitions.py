@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from impl.peerly.models import Hi5, Recognition, User
+from contractkit.impl.peerly.models import Hi5, Recognition, User
 
 
 @pytest.fixture

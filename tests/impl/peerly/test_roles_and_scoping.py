@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from impl.peerly.models import Role
+from contractkit.impl.peerly.models import Role
 
 CORE_VALUE = {"text": "Honesty", "description": "We say what we see."}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from impl.peerly.models import User
+from contractkit.impl.peerly.models import User
 
 
 async def test_list_supports_limit_offset_and_starts_with(client, admin, person) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from impl.app import create_app
-from impl.config import Settings, load_settings
-from impl.db import Database
-from impl.pers.devtokens import create_development_project_key, issue_development_token
+from contractkit.impl.app import create_app
+from contractkit.impl.config import Settings, load_settings
+from contractkit.impl.db import Database
+from contractkit.impl.pers.devtokens import create_development_project_key, issue_development_token
 from tests.impl.storage.moto_s3 import MotoS3, moto_s3
 
 __all__ = ["moto_s3"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import run_contract
+from contractkit.contract import run_contract
 from tests.impl.contract_report import describe
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from impl.config import Settings
-from impl.pers.devtokens import issue_development_token
-from impl.storage.config import url_signer
+from contractkit.impl.config import Settings
+from contractkit.impl.pers.devtokens import issue_development_token
+from contractkit.impl.storage.config import url_signer
 from tests.impl.pers.conftest import BASE, MAX_UPLOAD_BYTES, stored_files
 
 URL_PATH = "/files/entity-storage-url"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from impl.app import create_app
-from impl.config import Settings
-from impl.db import Database
-from impl.pers.devtokens import issue_development_token
+from contractkit.impl.app import create_app
+from contractkit.impl.config import Settings
+from contractkit.impl.db import Database
+from contractkit.impl.pers.devtokens import issue_development_token
 from tests.impl.pers.conftest import BASE
 from tests.impl.storage.moto_s3 import MotoS3
 

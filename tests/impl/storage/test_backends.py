@@ -8,12 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from impl.config import load_settings
-from impl.storage import s3 as s3_module
-from impl.storage.base import InvalidKey, ObjectMissing, Storage
-from impl.storage.config import storage_for
-from impl.storage.local import TEMPORARY_FOLDER, LocalStorage
-from impl.storage.s3 import S3Storage
+from contractkit.impl.config import load_settings
+from contractkit.impl.storage import s3 as s3_module
+from contractkit.impl.storage.base import InvalidKey, ObjectMissing, Storage
+from contractkit.impl.storage.config import storage_for
+from contractkit.impl.storage.local import TEMPORARY_FOLDER, LocalStorage
+from contractkit.impl.storage.s3 import S3Storage
 from tests.impl.storage.moto_s3 import MotoS3
 
 SECRET = "storage-test-secret-that-is-long-enough-0123456789"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from impl.config import ConfigurationError, load_settings
-from impl.storage.config import storage_for
-from impl.storage.local import LocalStorage
-from impl.storage.s3 import S3Storage
+from contractkit.impl.config import ConfigurationError, load_settings
+from contractkit.impl.storage.config import storage_for
+from contractkit.impl.storage.local import LocalStorage
+from contractkit.impl.storage.s3 import S3Storage
 
 
 def test_the_default_is_a_folder_in_the_data_dir(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from impl.storage.detect import detect_content_type, extension_for, type_allowed
+from contractkit.impl.storage.detect import detect_content_type, extension_for, type_allowed
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="

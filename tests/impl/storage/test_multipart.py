@@ -9,8 +9,8 @@ import httpx
 import pytest
 from connexion.exceptions import ProblemException
 
-from impl.errors import FieldErrors
-from impl.storage.multipart import (
+from contractkit.impl.errors import FieldErrors
+from contractkit.impl.storage.multipart import (
     MULTIPART_OVERHEAD,
     SpooledMultipartValidator,
     limit_request_bodies,

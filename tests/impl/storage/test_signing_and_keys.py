@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from impl.storage.base import InvalidKey, check_key
-from impl.storage.signing import UrlSigner
+from contractkit.impl.storage.base import InvalidKey, check_key
+from contractkit.impl.storage.signing import UrlSigner
 
 NOW = 1_800_000_000
 KEY = "private/680b8f5b03127a4fd7110e38/d4a6e766.png"

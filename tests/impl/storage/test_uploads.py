@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from impl.storage.local import LocalStorage
-from impl.storage.signing import UrlSigner
-from impl.storage.uploads import (
+from contractkit.impl.storage.local import LocalStorage
+from contractkit.impl.storage.signing import UrlSigner
+from contractkit.impl.storage.uploads import (
     EmptyUpload,
     TypeRefused,
     UploadTooLarge,

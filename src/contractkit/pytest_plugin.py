@@ -1,14 +1,13 @@
-"""Pytest fixtures that run a mock of a document inside the test process.
+"""Pytest fixtures that run a mock of an OpenAPI document inside the test process.
 
-Enable with ``pytest_plugins = ["mocks.pytest_plugin"]`` in a ``conftest.py``, then::
+Installing contractkit registers this module with pytest (entry point ``pytest11``). It
+imports only pytest and the standard library, so it costs nothing and breaks nothing in a
+project that never asks for its fixtures; the mock itself is imported the first time a
+fixture is used. The fixtures are synchronous factories, so no async plugin is needed::
 
-    async def test_pets(mock_client):
+    async def test_pets(mock_client):          # any async test runner (pytest-asyncio, anyio)
         client = mock_client("openapi.yaml", stateful=True)
         assert (await client.get("/pets")).status_code == 200
-
-    async def test_login_required(mock_client):
-        client = mock_client("openapi.yaml", credentials={"apiKey": "s3cret"})
-        assert (await client.get("/pets", headers={"X-API-Key": "nope"})).status_code == 401
 
     def test_pets_over_http(mock_server):
         base_url = mock_server("openapi.yaml")   # a real server on 127.0.0.1
@@ -17,19 +16,20 @@ Enable with ``pytest_plugins = ["mocks.pytest_plugin"]`` in a ``conftest.py``, t
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
-import pytest_asyncio
 
-from mocks.engine import MockOptions
-from mocks.server import MockApp, create_app
+if TYPE_CHECKING:
+    import httpx
+
+    from contractkit.mock.server import MockApp
 
 SpecPaths = str | Path | list[str | Path]
 
@@ -51,6 +51,9 @@ def build_mock_app(specs: SpecPaths, **options: Any) -> MockApp:
     for name in ("credentials", "forbidden_credentials"):
         if name in options:
             options[name] = _pairs(options[name])
+    from contractkit.mock.engine import MockOptions
+    from contractkit.mock.server import create_app
+
     return create_app(_paths(specs), MockOptions(**options))
 
 
@@ -101,9 +104,24 @@ def mock_app() -> Callable[..., MockApp]:
     return build_mock_app
 
 
-@pytest_asyncio.fixture
-async def mock_client() -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
+def _close_all(clients: list[httpx.AsyncClient]) -> None:
+    """Close async clients from synchronous teardown, on a loop of their own."""
+
+    async def close() -> None:
+        for client in clients:
+            await client.aclose()
+
+    # A thread of its own, so that teardown works whether or not a loop runs in this one.
+    closer = threading.Thread(target=asyncio.run, args=(close(),))
+    closer.start()
+    closer.join()
+
+
+@pytest.fixture
+def mock_client() -> Iterator[Callable[..., httpx.AsyncClient]]:
     """Factory: ``mock_client(spec, **options)`` -> an ``httpx.AsyncClient`` bound to the mock."""
+    import httpx
+
     clients: list[httpx.AsyncClient] = []
 
     def make(specs: SpecPaths, **options: Any) -> httpx.AsyncClient:
@@ -113,8 +131,8 @@ async def mock_client() -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
         return client
 
     yield make
-    for client in clients:
-        await client.aclose()
+    if clients:
+        _close_all(clients)
 
 
 @pytest.fixture
