@@ -22,7 +22,7 @@ class ApiDefinition:
 
     ``build_context`` makes the services handed to every handler as its first argument;
     ``security_map`` turns them into Connexion security handler classes by scheme type
-    (see ``contractkit.impl.security``); ``base_path`` defaults to ``/<name>``.
+    (see ``contractkit.impl.web.security``); ``base_path`` defaults to ``/<name>``.
     """
 
     name: str
@@ -40,7 +40,7 @@ class ApiDefinition:
 
     @property
     def package(self) -> str:
-        return f"contractkit.impl.{self.name}"
+        return f"contractkit.impl.{self.name}.handlers"
 
     @property
     def base_path(self) -> str:

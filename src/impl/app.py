@@ -16,13 +16,13 @@ from starlette.exceptions import HTTPException
 
 from contractkit.impl.apis import api_names, definition
 from contractkit.impl.config import Settings, load_settings
-from contractkit.impl.connexion_logs import quiet_connexion_notices
 from contractkit.impl.db import Database, migrate
 from contractkit.impl.errors import ErrorResponder
-from contractkit.impl.path_numbers import bounded_integer_paths
-from contractkit.impl.resolver import ModuleResolver
-from contractkit.impl.routes import MethodIndex, MostSpecificPathGuard
-from contractkit.impl.validation import VALIDATOR_MAP
+from contractkit.impl.web.connexion_logs import quiet_connexion_notices
+from contractkit.impl.web.path_numbers import bounded_integer_paths
+from contractkit.impl.web.resolver import ModuleResolver
+from contractkit.impl.web.routes import MethodIndex, MostSpecificPathGuard
+from contractkit.impl.web.validation import VALIDATOR_MAP
 from contractkit.openapi import discover
 from contractkit.openapi.bundle import bundle
 from contractkit.paths import api_specs_dir

@@ -19,7 +19,7 @@ from connexion.exceptions import (
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from contractkit.impl.routes import MethodIndex
+from contractkit.impl.web.routes import MethodIndex
 
 logger = logging.getLogger("contractkit.impl.errors")
 

@@ -9,9 +9,9 @@ from contractkit.impl.chainsite.tokens import InvalidToken, TokenService
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError
-from contractkit.impl.security import bearer_handler
 from contractkit.impl.storage.config import storage_for
-from contractkit.impl.storage.multipart import limit_request_bodies
+from contractkit.impl.web.multipart import limit_request_bodies
+from contractkit.impl.web.security import bearer_handler
 
 NAME = "chainsite"
 BASE_PATH = "/chainsite"

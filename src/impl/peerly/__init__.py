@@ -12,7 +12,7 @@ from contractkit.impl.peerly.access import verify_bearer
 from contractkit.impl.peerly.context import PeerlyContext
 from contractkit.impl.peerly.directory import ensure_organisations
 from contractkit.impl.peerly.settings import load_peerly_settings
-from contractkit.impl.security import bearer_handler
+from contractkit.impl.web.security import bearer_handler
 
 
 def envelope(error: ApiError) -> dict:

@@ -13,8 +13,8 @@ from contractkit.impl.errors import ApiError
 from contractkit.impl.pers.context import PersContext
 from contractkit.impl.pers.credentials import InvalidCredentials, PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import load_pers_settings
-from contractkit.impl.security import api_key_handler, bearer_handler
 from contractkit.impl.storage.config import storage_for
+from contractkit.impl.web.security import api_key_handler, bearer_handler
 
 NAME = "pers"
 BASE_PATH = "/pers/v2"

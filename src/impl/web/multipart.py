@@ -131,7 +131,7 @@ class SpooledMultipartValidator(MultiPartFormDataValidator):
         return {**resolved, **data}
 
     def _validate(self, body: t.Any) -> dict | None:
-        from contractkit.impl.validation import collect_field_errors
+        from contractkit.impl.web.validation import collect_field_errors
 
         if self._strict_validation:
             self._validate_params_strictly(body)

@@ -13,6 +13,7 @@ from contractkit.impl.blaize.access_model import access_model
 from contractkit.impl.blaize.attributes import AttributesRejected, check_attributes
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.flows import Message, start_flow
+from contractkit.impl.blaize.handlers.user_schema import schema_fields
 from contractkit.impl.blaize.ids import new_id
 from contractkit.impl.blaize.models import (
     AccountUser,
@@ -31,7 +32,6 @@ from contractkit.impl.blaize.records import (
     user_view,
 )
 from contractkit.impl.blaize.storable import refuse_unstorable
-from contractkit.impl.blaize.user_schema import schema_fields
 from contractkit.impl.blaize.user_sessions import live_sessions_of, sessions_answer
 from contractkit.impl.blaize.webhook_events import (
     USER_CREATE,

@@ -7,7 +7,7 @@ import json
 import pytest
 from connexion.exceptions import NonConformingResponseBody
 
-from contractkit.impl.streaming_validation import (
+from contractkit.impl.web.streaming_validation import (
     JSONArrayStream,
     StreamingJSONResponseBodyValidator,
 )

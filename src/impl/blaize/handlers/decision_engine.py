@@ -15,7 +15,7 @@ from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.decision_effects import gift_lets_through, use_up
 from contractkit.impl.blaize.decision_identity import identify
-from contractkit.impl.blaize.request_rules import rules_in_order, script_limits
+from contractkit.impl.blaize.handlers.request_rules import rules_in_order, script_limits
 from contractkit.impl.blaize.rule_decisions import PASS_THROUGH
 from contractkit.impl.blaize.rule_engine import evaluate, request_view
 from contractkit.impl.blaize.rule_requirements import resolver

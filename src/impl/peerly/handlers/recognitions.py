@@ -12,7 +12,7 @@ from contractkit.impl.errors import ApiError, conflict, forbidden, not_found
 from contractkit.impl.peerly import serializers
 from contractkit.impl.peerly.access import load_caller, require_role
 from contractkit.impl.peerly.context import PeerlyContext
-from contractkit.impl.peerly.core_values import find_core_value
+from contractkit.impl.peerly.handlers.core_values import find_core_value
 from contractkit.impl.peerly.models import Hi5, Recognition, Report, Review, Role, User
 
 

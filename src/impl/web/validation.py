@@ -19,8 +19,8 @@ from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from contractkit.impl.errors import FieldErrors
-from contractkit.impl.storage.multipart import SpooledMultipartValidator
-from contractkit.impl.streaming_validation import StreamingJSONResponseBodyValidator
+from contractkit.impl.web.multipart import SpooledMultipartValidator
+from contractkit.impl.web.streaming_validation import StreamingJSONResponseBodyValidator
 
 BODY_FIELD = "body"
 

@@ -10,7 +10,7 @@ import pytest
 from connexion.exceptions import ProblemException
 
 from contractkit.impl.errors import FieldErrors
-from contractkit.impl.storage.multipart import (
+from contractkit.impl.web.multipart import (
     MULTIPART_OVERHEAD,
     SpooledMultipartValidator,
     limit_request_bodies,

@@ -1,0 +1,1 @@
+"""HTTP handlers of the blaize API, one module per document in specs/blaize."""

@@ -1,0 +1,1 @@
+"""HTTP handlers of the chainsite API, one module per document in specs/chainsite."""

@@ -1,0 +1,1 @@
+"""HTTP handlers of the peerly API, one module per document in specs/peerly."""

@@ -1,0 +1,1 @@
+"""HTTP handlers of the pers API, one module per document in specs/pers."""
