@@ -1,4 +1,9 @@
-"""The application factory: one Connexion ``AsyncApp`` serving any set of our APIs."""
+"""The composition root: one Connexion ``AsyncApp`` serving any set of our APIs.
+
+Each API is bundled from its spec documents and mounted under its base path with the glue of
+``contractkit.impl.web``: its handlers resolved by spec document, its own credential checks,
+our validators, and every failure answered in its own envelope.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +19,20 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
-from contractkit.impl.apis import api_names, definition
+from contractkit.impl.apis import ApiDefinition, api_names, definition
 from contractkit.impl.config import Settings, load_settings
 from contractkit.impl.db import Database, migrate
-from contractkit.impl.errors import ErrorResponder
 from contractkit.impl.web.connexion_logs import quiet_connexion_notices
+from contractkit.impl.web.failures import ErrorResponder
 from contractkit.impl.web.path_numbers import bounded_integer_paths
 from contractkit.impl.web.resolver import ModuleResolver
 from contractkit.impl.web.routes import MethodIndex, MostSpecificPathGuard
 from contractkit.impl.web.validation import VALIDATOR_MAP
 from contractkit.openapi import discover
-from contractkit.openapi.bundle import bundle
+from contractkit.openapi.bundle import Bundle, bundle
 from contractkit.paths import api_specs_dir
+
+Hook = Callable[[], AbstractAsyncContextManager[None]]
 
 
 def served_documents(name: str, specs_root: Path | None = None) -> list[Path]:
@@ -35,22 +42,6 @@ def served_documents(name: str, specs_root: Path | None = None) -> list[Path]:
     if api.documents:
         return [folder / f"{stem}.yaml" for stem in api.documents]
     return discover([folder])
-
-
-Hook = Callable[[], AbstractAsyncContextManager[None]]
-
-
-def _lifespan(hooks: list[Hook]) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """Enter every API's lifespan hook at start-up, leave them (in reverse) at shutdown."""
-
-    @asynccontextmanager
-    async def lifespan(_app: Any) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            for hook in hooks:
-                await stack.enter_async_context(hook())
-            yield
-
-    return lifespan
 
 
 def create_app(
@@ -76,23 +67,10 @@ def create_app(
     for name in apis or api_names():
         api = definition(name)
         bundled = bundle(served_documents(name, specs_root))
-        for middleware in api.middleware:
-            app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
         context = api.build_context(settings, database)
-        security_map = api.security_map(context) if api.security_map else {}
         if api.lifespan is not None:
             hooks.append(partial(api.lifespan, context))
-        app.add_api(
-            bundled.document,
-            base_path=api.base_path,
-            name=name,
-            resolver=ModuleResolver(api.package, bundled.sources, context),
-            validate_responses=True,
-            strict_validation=False,
-            validator_map=VALIDATOR_MAP,
-            security_map=security_map,
-            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
-        )
+        _mount(app, api, bundled, context)
         methods = MethodIndex(bundled.document)
         responder.register(api.base_path, api.envelope, methods)
         indexes.append((api.base_path, methods))
@@ -104,3 +82,33 @@ def create_app(
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app
+
+
+def _mount(app: AsyncApp, api: ApiDefinition, bundled: Bundle, context: Any) -> None:
+    """Serve ``api``'s bundled spec under its base path, its handlers bound to ``context``."""
+    for middleware in api.middleware:
+        app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
+    app.add_api(
+        bundled.document,
+        base_path=api.base_path,
+        name=api.name,
+        resolver=ModuleResolver(api.package, bundled.sources, context),
+        validate_responses=True,
+        strict_validation=False,
+        validator_map=VALIDATOR_MAP,
+        security_map=api.security_map(context) if api.security_map else {},
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+
+
+def _lifespan(hooks: list[Hook]) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """Enter every API's lifespan hook at start-up, leave them (in reverse) at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for hook in hooks:
+                await stack.enter_async_context(hook())
+            yield
+
+    return lifespan

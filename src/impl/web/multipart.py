@@ -19,7 +19,7 @@ from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Receive, Scope
 
-from contractkit.impl.errors import FieldErrors
+from contractkit.impl.web.failures import FieldErrors
 
 CHUNK_SIZE = 64 * 1024
 MULTIPART_OVERHEAD = 64 * 1024

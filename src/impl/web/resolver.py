@@ -1,4 +1,4 @@
-"""Resolve each operationId to ``impl.<api>.<module>.<snake_case(operationId)>``."""
+"""Each operationId resolved to ``<package>.<document stem>.<snake_case(operationId)>``."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
 
-from contractkit.impl.errors import FieldErrors
+from contractkit.impl.web.failures import FieldErrors
 from contractkit.impl.web.multipart import SpooledMultipartValidator
 from contractkit.impl.web.streaming_validation import StreamingJSONResponseBodyValidator
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from connexion.exceptions import ProblemException
 
-from contractkit.impl.errors import FieldErrors
+from contractkit.impl.web.failures import FieldErrors
 from contractkit.impl.web.multipart import (
     MULTIPART_OVERHEAD,
     SpooledMultipartValidator,

@@ -18,7 +18,6 @@ from contractkit.impl.chainsite.records import file_record, success
 from contractkit.impl.errors import ApiError, not_found
 from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
 from contractkit.impl.storage.detect import extension_for
-from contractkit.impl.storage.serving import object_response, request_origin
 from contractkit.impl.storage.uploads import (
     EmptyUpload,
     TypeRefused,
@@ -27,6 +26,7 @@ from contractkit.impl.storage.uploads import (
     store_upload,
 )
 from contractkit.impl.timeutil import utcnow
+from contractkit.impl.web.stored_objects import object_response, request_origin
 
 MAX_NAME_LENGTH = 255
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")

@@ -11,8 +11,8 @@ from starlette.responses import Response, StreamingResponse
 from contractkit.impl.errors import ApiError, not_found
 from contractkit.impl.pers.context import PersContext
 from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
-from contractkit.impl.storage.serving import object_response, request_origin
 from contractkit.impl.storage.uploads import UploadTooLarge, store_body
+from contractkit.impl.web.stored_objects import object_response, request_origin
 
 OCTET_STREAM = "application/octet-stream"
 

@@ -1,4 +1,4 @@
-"""Serving stored objects from the API's own routes (the local backend's URLs)."""
+"""Stored objects as HTTP responses from the API's own routes (the local backend's URLs)."""
 
 from __future__ import annotations
 
