@@ -8,9 +8,9 @@ from contractkit.impl.apis import ApiDefinition
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError
-from contractkit.impl.peerly.access import verify_bearer
 from contractkit.impl.peerly.context import PeerlyContext
-from contractkit.impl.peerly.directory import ensure_organisations
+from contractkit.impl.peerly.services.access import verify_bearer
+from contractkit.impl.peerly.services.directory import ensure_organisations
 from contractkit.impl.peerly.settings import load_peerly_settings
 from contractkit.impl.web.security import bearer_handler
 

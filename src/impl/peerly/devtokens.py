@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
-from contractkit.impl.peerly.directory import email_domain, ensure_organisations, provision_user
 from contractkit.impl.peerly.models import Organisation, Role
+from contractkit.impl.peerly.services.directory import (
+    email_domain,
+    ensure_organisations,
+    provision_user,
+)
 from contractkit.impl.peerly.settings import load_peerly_settings
 from contractkit.impl.peerly.tokens import TokenService
 
@@ -62,7 +66,7 @@ def main(argv: list[str], prog: str = "contractkit token peerly") -> int:
 
     from contractkit.impl.config import ConfigurationError, load_settings
     from contractkit.impl.db import migrate
-    from contractkit.impl.peerly.directory import DeletedUser
+    from contractkit.impl.peerly.services.directory import DeletedUser
 
     parser = argparse.ArgumentParser(
         prog=prog, description="Print a Peerly JWT for a user, created when needed."

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
-
 from contractkit.impl.errors import ApiError, unauthorized
 from contractkit.impl.peerly.context import PeerlyContext
-from contractkit.impl.peerly.directory import DeletedUser, UnknownOrganisation, provision_user
 from contractkit.impl.peerly.identity import IdentityRejected, IdentityUnavailable
-from contractkit.impl.peerly.models import RevokedToken
-from contractkit.impl.timeutil import utcnow
+from contractkit.impl.peerly.services.access import revoke_token
+from contractkit.impl.peerly.services.directory import (
+    DeletedUser,
+    UnknownOrganisation,
+    provision_user,
+)
 
 
 def login_with_google(ctx: PeerlyContext, body: dict[str, Any]) -> tuple[dict, int]:
@@ -48,7 +49,5 @@ def login_with_google(ctx: PeerlyContext, body: dict[str, Any]) -> tuple[dict, i
 
 def logout(ctx: PeerlyContext, token_info: dict[str, Any]) -> tuple[None, int]:
     with ctx.db.transaction() as session:
-        session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-        if session.get(RevokedToken, token_info["jti"]) is None:
-            session.add(RevokedToken(jti=token_info["jti"], expires_at=token_info["expires_at"]))
+        revoke_token(session, token_info["jti"], token_info["expires_at"])
     return None, 200

@@ -1,17 +1,19 @@
-"""Who is calling, and what their role lets them do."""
+"""Who is calling, what their role lets them do, and signing out (revoked tokens)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from contractkit.impl.errors import forbidden, unauthorized
 from contractkit.impl.peerly.context import PeerlyContext
 from contractkit.impl.peerly.models import RevokedToken, Role, User
 from contractkit.impl.peerly.tokens import InvalidToken
+from contractkit.impl.timeutil import utcnow
 
 
 def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:
@@ -67,6 +69,8 @@ def active_user_in_scope(session: Session, caller: User, user_id: int) -> User |
     return user
 
 
-def active_users_query(org_id: int):  # type: ignore[no-untyped-def]
-    """A SELECT of the organisation's active users."""
-    return select(User).where(User.org_id == org_id, User.soft_delete_at.is_(None))
+def revoke_token(session: Session, jti: str, expires_at: datetime) -> None:
+    """Refuse the token ``jti`` from now on; revocations of expired tokens are dropped."""
+    session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    if session.get(RevokedToken, jti) is None:
+        session.add(RevokedToken(jti=jti, expires_at=expires_at))
