@@ -11,7 +11,7 @@ from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError
 from contractkit.impl.pers.context import PersContext
-from contractkit.impl.pers.credentials import InvalidCredentials, PersTokens, ProjectKeys
+from contractkit.impl.pers.services.credentials import InvalidCredentials, PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import load_pers_settings
 from contractkit.impl.storage.config import storage_for
 from contractkit.impl.web.security import api_key_handler, bearer_handler

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractkit.impl.db import Database
-from contractkit.impl.pers.credentials import PersTokens, ProjectKeys
+from contractkit.impl.pers.services.credentials import PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import PersSettings
 from contractkit.impl.storage.base import Storage
 

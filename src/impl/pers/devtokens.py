@@ -7,7 +7,7 @@ import sys
 
 from contractkit.impl.config import ConfigurationError, Settings, load_settings
 from contractkit.impl.db import Database, migrate
-from contractkit.impl.pers.credentials import ROLES, PersTokens, ProjectKeys
+from contractkit.impl.pers.services.credentials import ROLES, PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import check_tenant, load_pers_settings
 
 

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from connexion.context import request as current_request
 from starlette.responses import StreamingResponse
 
-from contractkit.impl.storage.base import Storage
+from contractkit.impl.errors import not_found
+from contractkit.impl.storage.base import InvalidKey, Storage, check_key
 
 CHUNK_SIZE = 64 * 1024
 
@@ -27,6 +28,16 @@ def request_origin(configured: str | None = None) -> str:
         return configured.rstrip("/")
     url = current_request.url
     return f"{url.scheme}://{url.netloc}"
+
+
+def served_key(storage: Storage, key: str) -> str:
+    """``key``, when ``storage`` serves its own URLs and the key is well-formed; else 404."""
+    if not storage.serves_own_urls:
+        raise not_found("File")
+    try:
+        return check_key(key)
+    except InvalidKey as exc:
+        raise not_found("File") from exc
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 from starlette.responses import StreamingResponse
 
 from contractkit.impl.chainsite.context import ChainsiteContext
 from contractkit.impl.chainsite.models import PRIVATE, PUBLIC, StoredFile
-from contractkit.impl.chainsite.objectid import new_object_id
-from contractkit.impl.chainsite.records import file_record, success
-from contractkit.impl.errors import ApiError, not_found
-from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
-from contractkit.impl.storage.detect import extension_for
-from contractkit.impl.storage.uploads import (
-    EmptyUpload,
-    TypeRefused,
-    UploadTooLarge,
-    file_chunks,
-    store_upload,
+from contractkit.impl.chainsite.serializers import file_record, success
+from contractkit.impl.chainsite.services.files import (
+    files_of,
+    live_file_named,
+    upload_file,
+    visible_file,
 )
-from contractkit.impl.timeutil import utcnow
-from contractkit.impl.web.stored_objects import object_response, request_origin
+from contractkit.impl.errors import ApiError, not_found
+from contractkit.impl.storage.base import ObjectMissing
+from contractkit.impl.storage.uploads import EmptyUpload, TypeRefused, UploadTooLarge
+from contractkit.impl.web.stored_objects import object_response, request_origin, served_key
 
 MAX_NAME_LENGTH = 255
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
@@ -58,17 +53,13 @@ def _upload(
     if not isinstance(file, UploadFile):
         raise _invalid_file("This field is required")
     name = original_name(file.filename)
-    user_id = str(token_info["sub"])
-    settings = ctx.settings
     try:
-        stored = store_upload(
-            ctx.storage,
-            file_chunks(file.file),
-            key_for=lambda content_type: (
-                f"{visibility}/{user_id}/{uuid.uuid4()}.{extension_for(content_type)}"
-            ),
-            max_bytes=settings.max_upload_bytes,
-            allowed_types=settings.allowed_types,
+        record = upload_file(
+            ctx,
+            file.file,
+            uploaded_by=str(token_info["sub"]),
+            visibility=visibility,
+            original_name=name,
         )
     except EmptyUpload as exc:
         raise _invalid_file(str(exc)) from exc
@@ -76,29 +67,7 @@ def _upload(
         raise ApiError(413, "payload_too_large", str(exc)) from exc
     except TypeRefused as exc:
         raise ApiError(415, "unsupported_media_type", str(exc)) from exc
-    try:
-        with ctx.db.transaction() as session:
-            now = utcnow()
-            record = StoredFile(
-                id=new_object_id(),
-                name=stored.key,
-                visibility=visibility,
-                uploaded_by=user_id,
-                content_type=stored.content_type,
-                size=stored.size,
-                original_name=name,
-                status=True,
-                created_at=now,
-                updated_at=now,
-                version=0,
-            )
-            session.add(record)
-            session.flush()
-            body = file_record(record, ctx.storage, _route(ctx))
-    except BaseException:
-        ctx.storage.delete(stored.key)
-        raise
-    return success("file Uploaded Successfully", body), 200
+    return success("file Uploaded Successfully", file_record(record, ctx.storage, _route(ctx))), 200
 
 
 def _upload_and_close(
@@ -131,41 +100,29 @@ def list_user_files(
     limit: int = 10,
     coinName: str | None = None,  # accepted, filters nothing (see the spec)
 ) -> tuple[dict, int]:
-    user_id = str(token_info["sub"])
-    mine = (StoredFile.uploaded_by == user_id, StoredFile.deleted_at.is_(None))
     with ctx.db.transaction() as session:
-        count = session.scalar(select(func.count()).select_from(StoredFile).where(*mine)) or 0
-        records = session.scalars(
-            select(StoredFile)
-            .where(*mine)
-            .order_by(StoredFile.created_at.desc(), StoredFile.id.desc())
-            .limit(limit)
-            .offset((page - 1) * limit)
-        )
-        route = _route(ctx)
-        items = [file_record(record, ctx.storage, route) for record in records]
+        count, records = files_of(session, str(token_info["sub"]), page=page, limit=limit)
+    route = _route(ctx)
+    items = [file_record(record, ctx.storage, route) for record in records]
     return success("OK", {"count": count, "pages": math.ceil(count / limit), "data": items}), 200
 
 
-def _visible_file(ctx: ChainsiteContext, file_id: str, user_id: str) -> StoredFile:
+def _visible_file(ctx: ChainsiteContext, file_id: str, token_info: dict[str, Any]) -> StoredFile:
     with ctx.db.transaction() as session:
-        record = session.get(StoredFile, file_id.lower())
-    if record is None or not record.visible_to(user_id):
-        raise not_found("File")
-    return record
+        return visible_file(session, file_id, str(token_info["sub"]))
 
 
 def get_file_details(
     ctx: ChainsiteContext, id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    record = _visible_file(ctx, id, str(token_info["sub"]))
+    record = _visible_file(ctx, id, token_info)
     return success("Success", file_record(record, ctx.storage, _route(ctx))), 200
 
 
 def get_file_download_url(
     ctx: ChainsiteContext, id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    record = _visible_file(ctx, id, str(token_info["sub"]))
+    record = _visible_file(ctx, id, token_info)
     url = ctx.storage.signed_url(
         record.name,
         "GET",
@@ -179,16 +136,9 @@ def get_file_download_url(
 def download_stored_file(
     ctx: ChainsiteContext, name: str, expires: int | None = None, signature: str | None = None
 ) -> StreamingResponse:
-    if not ctx.storage.serves_own_urls:
-        raise not_found("File")
-    try:
-        check_key(name)
-    except InvalidKey as exc:
-        raise not_found("File") from exc
+    served_key(ctx.storage, name)
     with ctx.db.transaction() as session:
-        record = session.scalar(select(StoredFile).where(StoredFile.name == name))
-    if record is None or record.deleted_at is not None:
-        raise not_found("File")
+        record = live_file_named(session, name)
     signed = expires is not None or signature is not None
     if signed and not ctx.storage.verify("GET", name, expires, signature):
         raise ApiError(403, "invalid_signature", "The signed URL is invalid or has expired")

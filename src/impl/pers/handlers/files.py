@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from connexion.context import request as current_request
@@ -10,27 +9,15 @@ from starlette.responses import Response, StreamingResponse
 
 from contractkit.impl.errors import ApiError, not_found
 from contractkit.impl.pers.context import PersContext
-from contractkit.impl.storage.base import InvalidKey, ObjectMissing, check_key
+from contractkit.impl.pers.services.entity_files import content_type_of, entity_key
+from contractkit.impl.storage.base import ObjectMissing
 from contractkit.impl.storage.uploads import UploadTooLarge, store_body
-from contractkit.impl.web.stored_objects import object_response, request_origin
-
-OCTET_STREAM = "application/octet-stream"
+from contractkit.impl.web.stored_objects import object_response, request_origin, served_key
 
 
 def _route(ctx: PersContext) -> str:
     """Absolute URL of this API's ``/files/storage`` route (the local backend's URLs)."""
     return f"{request_origin(ctx.settings.public_url)}{ctx.base_path}/files/storage"
-
-
-def entity_key(tenant: str, request: dict[str, Any]) -> str:
-    """``<tenant>/<entityType>/<entityId>/<fileName or entityId>.<extension>``."""
-    extension = str(request["fileExtension"]).lstrip(".").lower()
-    name = request.get("fileName") or request["entityId"]
-    return check_key(f"{tenant}/{request['entityType']}/{request['entityId']}/{name}.{extension}")
-
-
-def content_type_of(key: str) -> str:
-    return mimetypes.guess_type(key, strict=False)[0] or OCTET_STREAM
 
 
 def generate_entity_storage_url(
@@ -49,12 +36,7 @@ def generate_entity_storage_url(
 
 
 def _signed_key(ctx: PersContext, method: str, key: str, expires: int, signature: str) -> str:
-    if not ctx.storage.serves_own_urls:
-        raise not_found("File")
-    try:
-        check_key(key)
-    except InvalidKey as exc:
-        raise not_found("File") from exc
+    served_key(ctx.storage, key)
     if not ctx.storage.verify(method, key, expires, signature):
         raise ApiError(403, "invalid_signature", "The signed URL is invalid or has expired")
     return key

@@ -1,0 +1,1 @@
+"""PERS's work on its tables and storage, one module per concern; handlers call these."""
