@@ -187,14 +187,13 @@ class Rule:
 class Violation:
     path: Path
     """The importing file, relative to the repository."""
-    line: int
-    importer: str
-    target: str
+    imported: Import
     rule: Rule
 
     def __str__(self) -> str:
+        i = self.imported
         return (
-            f"{self.path}:{self.line}: {self.importer} imports {self.target}"
+            f"{self.path}:{i.line}: {i.importer.name} imports {i.target}"
             f" -- breaks [{self.rule.name}] {self.rule.text}"
         )
 
@@ -315,7 +314,7 @@ def violations(repository: Path, rules: tuple[Rule, ...] = RULES) -> list[Violat
     modules = walk(repository)
     layout = Layout.of(modules)
     return [
-        Violation(module.path.relative_to(repository), i.line, module.name, i.target, rule)
+        Violation(module.path.relative_to(repository), i, rule)
         for module in modules
         for i in imports_of(module)
         for rule in rules
@@ -418,7 +417,9 @@ def test_the_checker_finds_every_broken_rule_and_only_those(tmp_path: Path) -> N
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(source, encoding="utf-8")
     found = violations(tmp_path)
-    assert {(v.path.as_posix(), v.line, v.rule.name) for v in found} == _marked(SYNTHETIC_TREE)
+    assert {(v.path.as_posix(), v.imported.line, v.rule.name) for v in found} == _marked(
+        SYNTHETIC_TREE
+    )
     assert {rule.name for rule in RULES} == {v.rule.name for v in found}
     message = str(next(v for v in found if v.rule.name == "storage"))
     assert message == (
