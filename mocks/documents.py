@@ -2,7 +2,7 @@
 
 References are resolved lazily (only when a stage asks for them), so a multi-megabyte
 document costs one parse and nothing more until an operation is used. Swagger 2.0
-documents are converted to the OpenAPI 3.0 shape on load (see :mod:`contractkit.mock.swagger2`).
+documents are converted to the OpenAPI 3.0 shape on load (see :mod:`contractkit.openapi.swagger2`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-from contractkit.mock.swagger2 import POINTER_PREFIXES, convert_swagger2
 from contractkit.openapi.errors import SpecError
 from contractkit.openapi.loader import discover as discover_documents
 from contractkit.openapi.loader import load_file
+from contractkit.openapi.swagger2 import convert_swagger2
+
+POINTER_PREFIXES = (
+    ("/definitions/", "/components/schemas/"),
+    ("/parameters/", "/components/parameters/"),
+    ("/responses/", "/components/responses/"),
+    ("/securityDefinitions/", "/components/securitySchemes/"),
+)
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _NOT_FOUND = object()
