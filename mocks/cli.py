@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from contractkit.mock.documents import DocumentError
+from contractkit.mock.document.documents import DocumentError
 
 EPILOG = """\
 examples:
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     )
     config = options_to_json(specs, options, args.watch)
     if args.server == "builtin":
-        from contractkit.mock.httpserver import run_server
+        from contractkit.mock.serving.httpserver import run_server
 
         run_server(app, args.host, args.port, workers=args.workers, config=config)
         return 0

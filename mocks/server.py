@@ -114,7 +114,7 @@ class MockApp:
 
     def reload(self) -> bool:
         """Rebuild the engine from the spec paths; keeps the old one if the new documents fail."""
-        from contractkit.mock.documents import DocumentError
+        from contractkit.mock.document.documents import DocumentError
 
         try:
             engine = MockEngine.from_paths(self.spec_paths, self.engine.options)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.mock.documents import DocumentError, Workspace, discover, load_workspace
-from contractkit.mock.model import collect_operations, server_base_paths
-from contractkit.mock.schemas import REQUEST, SchemaCompiler
+from contractkit.mock.document.documents import DocumentError, Workspace, discover, load_workspace
+from contractkit.mock.document.model import collect_operations, server_base_paths
+from contractkit.mock.document.schemas import REQUEST, SchemaCompiler
 
 
 def test_folder_discovery_skips_documents_without_paths(specs_dir: Path) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from contractkit.mock.documents import Located, load_workspace
-from contractkit.mock.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.document.documents import Located, load_workspace
+from contractkit.mock.document.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
 
 DOCUMENT = """
 openapi: 3.0.3

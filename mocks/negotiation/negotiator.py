@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.mock.documents import DocumentError, Located, Workspace
-from contractkit.mock.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.document.documents import DocumentError, Located, Workspace
+from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 
 _NO_EXAMPLE = object()
 

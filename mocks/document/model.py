@@ -8,8 +8,13 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from contractkit.mock.documents import DocumentError, Located, Workspace, escape_pointer_token
-from contractkit.mock.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.document.documents import (
+    DocumentError,
+    Located,
+    Workspace,
+    escape_pointer_token,
+)
+from contractkit.mock.document.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SERVER_VARIABLE = re.compile(r"\{([^}]+)\}")

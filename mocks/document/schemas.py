@@ -20,7 +20,12 @@ from typing import Any
 
 import jsonschema_rs
 
-from contractkit.mock.documents import DocumentError, Located, Workspace, escape_pointer_token
+from contractkit.mock.document.documents import (
+    DocumentError,
+    Located,
+    Workspace,
+    escape_pointer_token,
+)
 
 REQUEST = "request"
 RESPONSE = "response"
