@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from contractkit.mock.document.documents import DocumentError
+from contractkit.openapi.errors import SpecError
 
 EPILOG = """\
 examples:
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     specs = [str(s) for s in args.specs]
     try:
         app = create_app(specs, options, watch=args.watch)
-    except (DocumentError, ValueError) as exc:
+    except (SpecError, ValueError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
         return 2
     count = len(app.engine.operations)

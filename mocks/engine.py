@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contractkit.mock.document.documents import Workspace, load_workspace
 from contractkit.mock.document.model import Operation, collect_operations
 from contractkit.mock.document.schemas import SchemaCompiler
 from contractkit.mock.generation.errors import error_response, problem_response, violations_header
@@ -33,6 +32,7 @@ from contractkit.mock.state.store import StateStore
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.security import CredentialPolicy
 from contractkit.mock.validation.validator import validate_request
+from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
 
@@ -94,7 +94,7 @@ class MockEngine:
         cls, paths: Iterable[Path | str], options: MockOptions | None = None
     ) -> MockEngine:
         """An engine for the documents found in files and folders."""
-        return cls(load_workspace(paths), options)
+        return cls(Workspace.load(paths), options)
 
     def security_scheme_names(self) -> set[str]:
         """Names of the security schemes the operations require."""
