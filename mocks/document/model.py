@@ -3,17 +3,13 @@ schema compiled (see :mod:`contractkit.mock.document.schemas`) on first use."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
 
 from contractkit.mock.document.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
 from contractkit.openapi import model as kernel
 from contractkit.openapi.workspace import Located, Workspace
-
-_SERVER_VARIABLE = re.compile(r"\{([^}]+)\}")
 
 
 @dataclass(slots=True)
@@ -97,7 +93,6 @@ class Operation:
 
     spec: kernel.Operation
     compiler: SchemaCompiler
-    base_paths: list[str] = field(default_factory=list)
 
     @property
     def method(self) -> str:
@@ -116,6 +111,11 @@ class Operation:
     def operation_id(self) -> str:
         """The ``operationId``, or ``METHOD template`` when there is none."""
         return self.spec.operation_id or self.spec.label
+
+    @property
+    def base_paths(self) -> list[str]:
+        """Where it is served: the path parts of its servers' URLs."""
+        return self.spec.base_paths
 
     @property
     def workspace(self) -> Workspace:
@@ -186,29 +186,6 @@ class Operation:
         }
 
 
-def server_base_paths(servers: Any) -> list[str]:
-    """The path parts of server URLs (variables replaced by their defaults), no trailing slash."""
-    paths: list[str] = []
-    for server in servers or []:
-        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
-            continue
-        variables = server.get("variables") or {}
-
-        def default(match: re.Match[str], variables: dict[str, Any] = variables) -> str:
-            variable = variables.get(match.group(1)) or {}
-            return str(variable.get("default", "")) if isinstance(variable, dict) else ""
-
-        url = _SERVER_VARIABLE.sub(default, server["url"])
-        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
-        path = "/" + path.strip("/") if path.strip("/") else ""
-        if path not in paths:
-            paths.append(path)
-    return paths or [""]
-
-
 def collect_operations(workspace: Workspace, compiler: SchemaCompiler) -> list[Operation]:
     """Every operation of every root document, in document order."""
-    return [
-        Operation(operation, compiler, server_base_paths(operation.servers))
-        for operation in kernel.Document(workspace).operations
-    ]
+    return [Operation(operation, compiler) for operation in kernel.Document(workspace).operations]

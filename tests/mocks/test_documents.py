@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.mock.document.model import collect_operations, server_base_paths
+from contractkit.mock.document.model import collect_operations
 from contractkit.mock.document.schemas import REQUEST, SchemaCompiler
 from contractkit.openapi import SpecError, Workspace, discover
+from contractkit.openapi.model import server_base_paths
 
 
 def test_folder_discovery_skips_documents_without_paths(specs_dir: Path) -> None:

@@ -9,15 +9,20 @@ own refs are left to the caller (a validator compiles them, a test generator wal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from contractkit.openapi.constants import HTTP_METHODS
+from contractkit.openapi.bundle import bundle
+from contractkit.openapi.constants import HTTP_METHODS, is_json_media_type
 from contractkit.openapi.errors import SpecError
-from contractkit.openapi.workspace import Located, Workspace
+from contractkit.openapi.workspace import IN_MEMORY, Located, Workspace
+
+_SERVER_VARIABLE = re.compile(r"\{([^}]+)\}")
 
 
 def _mapping(node: Any) -> dict[str, Any]:
@@ -55,6 +60,37 @@ def content_of(owner: Located) -> dict[str, MediaType]:
         str(name).lower(): MediaType(str(name), owner.child("content", str(name)))
         for name in _mapping(content)
     }
+
+
+def json_media(content: dict[str, MediaType]) -> MediaType | None:
+    """The first JSON media type (``application/json``, ``*/*+json``) of a ``content`` map."""
+    for media in content.values():
+        if is_json_media_type(media.name) and isinstance(media.located.node, dict):
+            return media
+    return None
+
+
+def server_base_paths(servers: Any) -> list[str]:
+    """The path parts of server URLs (variables replaced by their defaults), no trailing slash.
+
+    ``[""]`` when no server declares a path.
+    """
+    paths: list[str] = []
+    for server in servers or []:
+        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+            continue
+        variables = server.get("variables") or {}
+
+        def default(match: re.Match[str], variables: dict[str, Any] = variables) -> str:
+            variable = variables.get(match.group(1)) or {}
+            return str(variable.get("default", "")) if isinstance(variable, dict) else ""
+
+        url = _SERVER_VARIABLE.sub(default, server["url"])
+        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+        path = "/" + path.strip("/") if path.strip("/") else ""
+        if path not in paths:
+            paths.append(path)
+    return paths or [""]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +227,11 @@ class Operation:
         """``METHOD /path`` for logs and reports (the label Schemathesis uses too)."""
         return f"{self.method.upper()} {self.path}"
 
+    @cached_property
+    def base_paths(self) -> list[str]:
+        """The path parts of its servers' URLs (see :func:`server_base_paths`)."""
+        return server_base_paths(self.servers)
+
     @property
     def extensions(self) -> dict[str, Any]:
         """The ``x-`` keys of the operation."""
@@ -237,6 +278,26 @@ class Operation:
                 normal, located, content_of(located), self._headers(located), self.workspace
             )
         return result
+
+    @property
+    def success_statuses(self) -> list[str]:
+        """Documented 2xx response keys, in document order."""
+        return [key for key in self.responses if key.startswith("2")]
+
+    def json_schema(self, status: str | None = None) -> dict[str, Any] | None:
+        """The resolved schema of the first JSON media type of the request body (no
+        ``status``) or of the documented response ``status``; ``None`` when there is none."""
+        if status is None:
+            content = self.request_body.content if self.request_body is not None else {}
+        else:
+            response = self.responses.get(status)
+            content = response.content if response is not None else {}
+        media = json_media(content)
+        schema = media.schema if media is not None else None
+        if schema is None:
+            return None
+        node = self.workspace.follow(schema).node
+        return node if isinstance(node, dict) else None
 
     def _headers(self, response: Located) -> dict[str, Header]:
         headers = response.child("headers")
@@ -294,10 +355,14 @@ def operations_of(workspace: Workspace, root: Path) -> Iterable[Operation]:
 
 
 class Document:
-    """The root documents of one workspace, read as operations."""
+    """The root documents of one workspace, read as operations.
 
-    def __init__(self, workspace: Workspace) -> None:
+    ``name`` is what reports call it: the file or folder it came from, else its title.
+    """
+
+    def __init__(self, workspace: Workspace, name: str | None = None) -> None:
         self.workspace = workspace
+        self.name = name or _default_name(workspace)
 
     @classmethod
     def load(cls, paths: Iterable[Path | str], *, convert_swagger2: bool = True) -> Document:
@@ -305,14 +370,38 @@ class Document:
         return cls(Workspace.load(paths, convert_swagger2=convert_swagger2))
 
     @classmethod
-    def of(cls, document: dict[str, Any], *, convert_swagger2: bool = True) -> Document:
+    def of(
+        cls, document: dict[str, Any], *, name: str | None = None, convert_swagger2: bool = True
+    ) -> Document:
         """A document given as data (its refs local, e.g. a bundle)."""
-        return cls(Workspace.of(document, convert_swagger2=convert_swagger2))
+        return cls(Workspace.of(document, convert_swagger2=convert_swagger2), name)
+
+    @classmethod
+    def bundled(cls, spec: str | Path | dict[str, Any], *, name: str | None = None) -> Document:
+        """One API as one self-contained document, kept as written (Swagger 2.0 too).
+
+        ``spec`` is a parsed document (taken as it is), a document file, or a folder of
+        module documents; files and folders are merged by :func:`bundle`.
+        """
+        if isinstance(spec, dict):
+            return cls.of(spec, name=name, convert_swagger2=False)
+        path = Path(spec)
+        if not path.exists():
+            raise SpecError("no such file or folder", file=path)
+        document = bundle([path]).document
+        if "paths" not in document:
+            raise SpecError("not an OpenAPI document (no `paths`)", file=path)
+        return cls.of(document, name=name or str(path), convert_swagger2=False)
 
     @property
     def root(self) -> dict[str, Any]:
         """The content of the first root document."""
         return _mapping(self.workspace.document(self.workspace.roots[0]))
+
+    @property
+    def base_path(self) -> str:
+        """The path of the first root's first server URL (e.g. ``/peerly``), else ``""``."""
+        return server_base_paths(self.root.get("servers"))[0]
 
     @cached_property
     def operations(self) -> list[Operation]:
@@ -326,3 +415,23 @@ class Document:
     def resolve(self, node: Any) -> Any:
         """``node`` (a part of the first root) with its ``$ref`` chain followed."""
         return self.workspace.deref(node)
+
+    def properties(self, schema: Any) -> dict[str, Any]:
+        """Declared properties of an object schema, merged across ``allOf``, each resolved."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return {}
+        found: dict[str, Any] = {}
+        for part in schema.get("allOf") or []:
+            found.update(self.properties(part))
+        for name, value in (schema.get("properties") or {}).items():
+            found[name] = self.resolve(value)
+        return found
+
+
+def _default_name(workspace: Workspace) -> str:
+    root = workspace.roots[0] if workspace.roots else IN_MEMORY
+    if root != IN_MEMORY:
+        return str(root)
+    info = _mapping(_mapping(workspace.document(root)).get("info"))
+    return str(info.get("title", "api"))
