@@ -9,10 +9,10 @@ from typing import Any
 from contractkit.lint_rules.context import ApiContext, OperationView
 from contractkit.lint_rules.findings import Finding
 from contractkit.openapi import HTTP_METHODS, SpecError, is_json_media_type, load_file
+from contractkit.openapi.constants import PARAMETER_LOCATIONS
 from contractkit.openapi.pointers import parse_pointer, split_ref
 
 _CLIENT_ERROR_CODE = re.compile(r"^4(\d\d|XX)$", re.IGNORECASE)
-_PARAMETER_PLACES = ("path", "query", "header", "cookie")
 
 
 def check_operation_ids(ctx: ApiContext) -> list[Finding]:
@@ -152,7 +152,7 @@ def _check_link(
     findings = []
     for key in link.get("parameters") or {}:
         place, dot, bare = key.partition(".")
-        if not dot or place not in _PARAMETER_PLACES:
+        if not dot or place not in PARAMETER_LOCATIONS:
             place, bare = "", key
         if not any(
             parameter.get("name") == bare and (not place or parameter.get("in") == place)
