@@ -50,7 +50,7 @@ class EngineOutcome:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     statuses: list[tuple[str, int]] = field(default_factory=list)
-    stateless_cases: list[Case] = field(default_factory=list)
+    stateless_cases: list[Case[Any]] = field(default_factory=list)
 
 
 def build_config(

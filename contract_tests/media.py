@@ -90,7 +90,7 @@ def register_text_bodies(document: Document) -> list[str]:
     return media_types
 
 
-def is_stringified_negation(case: Case) -> bool:
+def is_stringified_negation(case: Case[Any]) -> bool:
     """Whether `case` is negative only through a body that, sent as text, is valid after all."""
     media_type = (case.media_type or "").split(";", 1)[0].strip().lower()
     meta = case.meta

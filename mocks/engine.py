@@ -136,20 +136,20 @@ class MockEngine:
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
         if not validation.valid:
-            response = error_response(
+            refusal = error_response(
                 operation, validation.status, validation.violations, accept, self.options.seed
             )
             if validation.challenges:
-                response.headers["www-authenticate"] = ", ".join(validation.challenges)
-            response.delay = delay
+                refusal.headers["www-authenticate"] = ", ".join(validation.challenges)
+            refusal.delay = delay
             self.log.record(
                 request.method,
                 request.path,
                 operation.operation_id,
-                response.status,
+                refusal.status,
                 [v.as_dict() for v in validation.violations],
             )
-            return response
+            return refusal
         prefer = parse_prefer(request.headers.get("prefer"))
         fault = self._fault(operation)
         tracked = bool(self.deleted) or operation.method == "delete"

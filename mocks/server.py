@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +162,7 @@ def _preflight_headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 def create_app(
-    spec_paths: list[str | Path], options: MockOptions | None = None, watch: bool = False
+    spec_paths: Sequence[str | Path], options: MockOptions | None = None, watch: bool = False
 ) -> MockApp:
     """An ASGI mock for the documents found in ``spec_paths``."""
     paths = [str(p) for p in spec_paths]

@@ -13,6 +13,18 @@ Schema = dict[str, Any]
 """A JSON Schema (2020-12 once compiled) or an OpenAPI schema object before compiling."""
 
 
+def mapping_at(node: dict[str, Any], key: str) -> dict[str, Any]:
+    """``node[key]`` when it is an object, else an empty one (documents are not always valid)."""
+    value = node.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def list_at(node: dict[str, Any], key: str) -> list[Any]:
+    """``node[key]`` when it is an array, else an empty one."""
+    value = node.get(key)
+    return value if isinstance(value, list) else []
+
+
 @dataclass(slots=True)
 class MockRequest:
     """One HTTP request as the pipeline sees it; header names are lower-case."""

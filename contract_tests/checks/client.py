@@ -77,7 +77,7 @@ class CheckClient:
         )
         return self.send(case)[0]
 
-    def rebuild(self, case: Case) -> Case:
+    def rebuild(self, case: Case[Any]) -> Case[Any]:
         """The same request as `case` (made for another target), bound to this client's schema."""
         api_operation = self.schema[case.operation.path][case.method.upper()]
         return api_operation.Case(
@@ -89,7 +89,7 @@ class CheckClient:
             media_type=case.media_type,
         )
 
-    def send(self, case: Case) -> tuple[Exchange, Response]:
+    def send(self, case: Case[Any]) -> tuple[Exchange, Response]:
         """Send a case with the current credentials; log in again and retry once if asked to."""
         headers = self.credentials.headers()
         response = case.call(session=self.session, headers=headers)

@@ -312,7 +312,7 @@ class FamilyRun:
             self.document, self.family.update, api_operation, seed=self.seed + 1, count=BODY_SAMPLES
         )
         existing = [item.body for item in [target, *others]]
-        best = max(
+        best: dict[str, Any] | None = max(
             bodies, key=lambda body: _novelty(body, existing, self._compared_fields), default=None
         )
         if best is None or not any(

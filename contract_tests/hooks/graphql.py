@@ -14,6 +14,8 @@ other failure, of that check as of every other, stands.
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
@@ -29,7 +31,9 @@ send_as_text([GRAPHQL])
 
 
 @schemathesis.hook
-def filter_failure(context: HookContext, failure: Failure, case: Case, response: Response) -> bool:
+def filter_failure(
+    context: HookContext, failure: Failure, case: Case[Any], response: Response
+) -> bool:
     """Keep every failure but a rejection expected of a body that is valid once sent as text."""
     stringified = NEGATIVE_DATA_REJECTION in getattr(failure, "checks", ())
     return not (stringified and is_stringified_negation(case))

@@ -23,7 +23,7 @@ from contractkit.mock.negotiation.negotiator import (
     has_example,
     response_for_status,
 )
-from contractkit.mock.types import MockResponse, Violation
+from contractkit.mock.types import MockResponse, Violation, mapping_at
 
 VIOLATIONS_HEADER = "x-contractkit-violations"
 _MESSAGE_NAMES = {
@@ -148,7 +148,7 @@ class _Filler:
         schema = self.flat(schema_node)
         if not isinstance(value, dict) or depth > 3:
             return value
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = mapping_at(schema, "properties")
         result = dict(value)
         for name, sub_node in properties.items():
             sub = self.flat(sub_node)
@@ -200,7 +200,7 @@ class _Filler:
             return [f"{field_key(v)}: {v.message}" for v in self.violations]
         if "object" not in kinds:
             return None
-        properties = items.get("properties") if isinstance(items.get("properties"), dict) else {}
+        properties = mapping_at(items, "properties")
         field_name = next((n for n in properties if n.lower() in _ITEM_FIELD_NAMES), None)
         message_name = next((n for n in properties if n.lower() in _ITEM_MESSAGE_NAMES), None)
         if message_name is None:

@@ -17,6 +17,7 @@ from typing import Any
 from contractkit.mock.document.schemas import DEFS_PREFIX, RESPONSE, CompiledSchema
 from contractkit.mock.generation.formats import value_for_format
 from contractkit.mock.generation.regexgen import string_for_pattern
+from contractkit.mock.types import list_at, mapping_at
 
 _LOWER = ("minimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "maxLength", "maxItems", "maxProperties")
@@ -308,7 +309,7 @@ class Generator:
     def _object(
         self, schema: dict[str, Any], depth: int, chain: tuple[str, ...], identity: str | None
     ) -> dict[str, Any]:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = mapping_at(schema, "properties")
         required = [r for r in schema.get("required", []) if isinstance(r, str)]
         limit = schema.get("maxProperties")
         out: dict[str, Any] = {}
@@ -384,9 +385,7 @@ class Generator:
         name = discriminator.get("propertyName")
         if not isinstance(name, str):
             return
-        mapping = (
-            discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
-        )
+        mapping = mapping_at(discriminator, "mapping")
         label = next((k for k, ref in mapping.items() if ref == identity), None)
         if label is None:
             target = (
@@ -407,7 +406,7 @@ class Generator:
             count = max(low, 1)
         if high is not None:
             count = min(count, int(high))
-        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        prefix = list_at(schema, "prefixItems")
         items = schema.get("items", True)
         out: list[Any] = []
         seen: set[str] = set()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.types import mapping_at
 from contractkit.openapi.errors import SpecError
 from contractkit.openapi.workspace import Located, Workspace
 
@@ -168,7 +169,7 @@ def find_example(media: MediaType, name: str | None, workspace: Workspace) -> An
     """The named example, else the media type's ``example`` or first of ``examples``;
     ``_NO_EXAMPLE`` when there is none (or the name is unknown)."""
     node = media.node
-    examples = node.get("examples") if isinstance(node.get("examples"), dict) else {}
+    examples = mapping_at(node, "examples")
     if name is not None:
         entry = examples.get(name)
         return _example_value(entry, media, workspace) if entry is not None else _NO_EXAMPLE

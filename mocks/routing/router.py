@@ -11,7 +11,7 @@ and the methods that do exist; a path that does not exist gives 404.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import unquote
@@ -130,7 +130,7 @@ class Router(Generic[Target]):
         return RouteMatch(None, {}, ())
 
 
-def _allowed(endpoint: dict[str, object]) -> tuple[str, ...]:
+def _allowed(endpoint: Mapping[str, object]) -> tuple[str, ...]:
     methods = set(endpoint)
     if "GET" in methods:
         methods.add("HEAD")

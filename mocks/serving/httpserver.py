@@ -51,7 +51,8 @@ def _date_header() -> bytes:
             + time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now)).encode()
             + b"\r\n"
         )
-    return _date_cache[1]
+    header: bytes = _date_cache[1]
+    return header
 
 
 def encode_response(
@@ -61,8 +62,8 @@ def encode_response(
     parts = [_status_line(response.status), _date_header()]
     for name, value in response.headers.items():
         parts.append(f"{name}: {value}\r\n".encode("latin-1", "replace"))
-    for name, value in extra:
-        parts.append(name + b": " + value + b"\r\n")
+    for raw_name, raw_value in extra:
+        parts.append(raw_name + b": " + raw_value + b"\r\n")
     parts.append(b"content-length: %d\r\n" % len(response.body))
     if not keep_alive:
         parts.append(b"connection: close\r\n")

@@ -32,7 +32,7 @@ from contractkit.mock.state.resources import (
     locate_list,
     object_slot,
 )
-from contractkit.mock.types import MockRequest, MockResponse
+from contractkit.mock.types import MockRequest, MockResponse, mapping_at
 from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -63,7 +63,7 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     """
     base = fallback if isinstance(fallback, dict) else {}
     flat = flatten_schema(schema, schema.schema)
-    properties = flat.get("properties") if isinstance(flat.get("properties"), dict) else {}
+    properties = mapping_at(flat, "properties")
     if flat.get("additionalProperties") is False or flat.get("unevaluatedProperties") is False:
         item = {k: v for k, v in item.items() if k in properties}
     replaced: set[str] = set()

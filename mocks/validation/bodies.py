@@ -81,7 +81,8 @@ def _multipart_pairs(body: bytes, content_type_header: str) -> list[tuple[str, A
         name = part.get_param("name", header="content-disposition")
         if name is None:
             raise BodyError("multipart part without a name")
-        payload = part.get_payload(decode=True) or b""
+        raw = part.get_payload(decode=True)
+        payload = raw if isinstance(raw, bytes) else b""
         part_type = part.get_content_type()
         if part.get_filename() is not None or part_type == "application/octet-stream":
             pairs.append((str(name), payload.decode("latin-1")))

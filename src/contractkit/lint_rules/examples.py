@@ -58,7 +58,7 @@ class _ExampleChecker:
         else:
             self.validator_class = OAS30Validator
             specification = DRAFT4
-        resource = Resource(contents=ctx.document, specification=specification)
+        resource: Resource[Any] = specification.create_resource(ctx.document)
         self.registry: Registry[Any] = Registry().with_resource(_BUNDLE_URI, resource)
         self.validators: dict[Pointer, Any] = {}
 

@@ -6,11 +6,11 @@ keep specs free of Python names, so each API binds its checks here instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
 
-Check = Callable[..., dict | None]
+Check = Callable[..., dict | Awaitable[dict | None] | None]
 
 
 def bearer_handler(verify: Check) -> type[BearerSecurityHandler]:

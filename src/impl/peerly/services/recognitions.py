@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,7 +79,7 @@ def give_hi5(session: Session, giver: User, recognition_id: int, comment: str | 
     )
     if already is not None:
         raise conflict("You already gave a hi5 to this recognition")
-    spent = session.execute(
+    spent: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(User)
         .where(User.id == giver.id, User.hi5_quota_balance > 0)
         .values(hi5_quota_balance=User.hi5_quota_balance - 1)
