@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contractkit.contract.target import AppUnderTest
 
 DESCRIPTION = "Serve the reference implementation of one API, or of all of them, over HTTP."
 EPILOG = """\
@@ -56,10 +59,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_app_for_tests(name: str) -> Any:
+def load_app_for_tests(name: str) -> AppUnderTest:
     """The in-process app for ``contractkit test --app NAME``: app, base path, served documents."""
     from contractkit.contract.target import AppUnderTest
     from contractkit.impl.apis import definition
     from contractkit.impl.app import create_app, served_documents
 
-    return AppUnderTest(create_app([name]), definition(name).base_path, served_documents(name))
+    documents = tuple(served_documents(name))
+    return AppUnderTest(create_app([name]), definition(name).base_path, documents)
