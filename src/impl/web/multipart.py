@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import typing as t
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncGenerator, MutableMapping
 
 from connexion.exceptions import BadRequestProblem, ProblemException
 from connexion.validators import MultiPartFormDataValidator
@@ -92,7 +92,7 @@ class SpooledMultipartValidator(MultiPartFormDataValidator):
         return spool, size
 
     async def _form_from(self, spool: t.BinaryIO, scope: Scope) -> FormData:
-        async def stream() -> AsyncIterator[bytes]:
+        async def stream() -> AsyncGenerator[bytes, None]:
             spool.seek(0)
             while chunk := spool.read(CHUNK_SIZE):
                 yield chunk

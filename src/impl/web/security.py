@@ -6,11 +6,12 @@ keep specs free of Python names, so each API binds its checks here instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
 
-Check = Callable[..., dict | None]
+Check = Callable[..., dict | Awaitable[dict | None] | None]
+"""A credential check: the caller's info, or None to refuse; it may be a coroutine function."""
 
 
 def bearer_handler(verify: Check) -> type[BearerSecurityHandler]:
