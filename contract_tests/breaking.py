@@ -11,16 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.contract.openapi_view import (
-    Operation,
-    json_request_schema,
-    json_response_schema,
-    operations,
-    parameters,
-    properties,
-    resolve,
-    success_statuses,
-)
+from contractkit.openapi import Document, Operation
 
 MAX_DEPTH = 12
 _UPPER_BOUNDS = ("maxLength", "maxItems", "maximum", "maxProperties")
@@ -41,11 +32,15 @@ class BreakingChange:
         return f"{self.operation}{where}: {self.message} [{self.kind}]"
 
 
-def find_breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[BreakingChange]:
-    """Every breaking change from `old` to `new`, in the old document's order."""
-    new_operations = {(op.path, op.method): op for op in operations(new)}
+def find_breaking_changes(
+    old: dict[str, Any] | Document, new: dict[str, Any] | Document
+) -> list[BreakingChange]:
+    """Every breaking change from `old` to `new` (parsed documents), in the old one's order."""
+    old = old if isinstance(old, Document) else Document.bundled(old)
+    new = new if isinstance(new, Document) else Document.bundled(new)
+    new_operations = {(op.path, op.method): op for op in new.operations}
     changes: list[BreakingChange] = []
-    for old_op in operations(old):
+    for old_op in old.operations:
         new_op = new_operations.get((old_op.path, old_op.method))
         if new_op is None:
             changes.append(
@@ -58,9 +53,7 @@ def find_breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Brea
 
 
 class _OperationDiff:
-    def __init__(
-        self, old: dict[str, Any], new: dict[str, Any], old_op: Operation, new_op: Operation
-    ):
+    def __init__(self, old: Document, new: Document, old_op: Operation, new_op: Operation):
         self.old, self.new = old, new
         self.old_op, self.new_op = old_op, new_op
         self.found: list[BreakingChange] = []
@@ -75,28 +68,27 @@ class _OperationDiff:
         self.found.append(BreakingChange(kind, self.old_op.label, location, message))
 
     def _parameters(self) -> None:
-        old = {(p.get("in"), p["name"]): p for p in parameters(self.old, self.old_op)}
-        for parameter in parameters(self.new, self.new_op):
-            key = (parameter.get("in"), parameter["name"])
+        old = {(p.location, p.name): p for p in self.old_op.parameters}
+        for parameter in self.new_op.parameters:
+            key = (parameter.location, parameter.name)
             location = f"{key[0]} parameter `{key[1]}`"
             before = old.get(key)
-            if parameter.get("required") and (before is None or not before.get("required")):
+            if parameter.required and (before is None or not before.required):
                 self._add("new_required_input", location, "parameter is now required")
             if before is not None:
                 self._narrowing(
-                    resolve(self.old, before.get("schema")),
-                    resolve(self.new, parameter.get("schema")),
+                    self.old.resolve(before.node.get("schema")),
+                    self.new.resolve(parameter.node.get("schema")),
                     location,
                     0,
                 )
 
     def _request_body(self) -> None:
-        old_body = resolve(self.old, self.old_op.spec.get("requestBody")) or {}
-        new_body = resolve(self.new, self.new_op.spec.get("requestBody")) or {}
-        if new_body.get("required") and not old_body.get("required"):
+        old_body, new_body = self.old_op.request_body, self.new_op.request_body
+        if new_body is not None and new_body.required and not (old_body and old_body.required):
             self._add("new_required_input", "request body", "request body is now required")
-        old_schema = json_request_schema(self.old, self.old_op)
-        new_schema = json_request_schema(self.new, self.new_op)
+        old_schema = self.old_op.json_schema()
+        new_schema = self.new_op.json_schema()
         if old_schema is not None and new_schema is not None:
             self._narrowing(old_schema, new_schema, "request body", 0)
 
@@ -135,28 +127,28 @@ class _OperationDiff:
                 self._add(
                     "new_required_input", f"{location} field `{name}`", "field is now required"
                 )
-        old_props, new_props = properties(self.old, old), properties(self.new, new)
+        old_props, new_props = self.old.properties(old), self.new.properties(new)
         for name in old_props.keys() & new_props.keys():
             self._narrowing(
                 old_props[name], new_props[name], f"{location} field `{name}`", depth + 1
             )
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
             self._narrowing(
-                resolve(self.old, old["items"]),
-                resolve(self.new, new["items"]),
+                self.old.resolve(old["items"]),
+                self.new.resolve(new["items"]),
                 f"{location} items",
                 depth + 1,
             )
 
     def _responses(self) -> None:
-        new_statuses = set(success_statuses(self.new_op))
-        for status in success_statuses(self.old_op):
+        new_statuses = set(self.new_op.success_statuses)
+        for status in self.old_op.success_statuses:
             if status not in new_statuses:
                 self._add("response_removed", f"response {status}", "success response removed")
                 continue
             self._response_shape(
-                json_response_schema(self.old, self.old_op, status),
-                json_response_schema(self.new, self.new_op, status),
+                self.old_op.json_schema(status),
+                self.new_op.json_schema(status),
                 f"response {status}",
                 0,
             )
@@ -175,7 +167,7 @@ class _OperationDiff:
                 f"type changed from {old.get('type')} to {new.get('type')}",
             )
             return
-        old_props, new_props = properties(self.old, old), properties(self.new, new)
+        old_props, new_props = self.old.properties(old), self.new.properties(new)
         new_required = set(new.get("required", []))
         for name, old_prop in old_props.items():
             where = f"{location} field `{name}`"
@@ -187,12 +179,12 @@ class _OperationDiff:
             self._response_shape(old_prop, new_props[name], where, depth + 1)
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
             self._response_shape(
-                resolve(self.old, old["items"]),
-                resolve(self.new, new["items"]),
+                self.old.resolve(old["items"]),
+                self.new.resolve(new["items"]),
                 f"{location} items",
                 depth + 1,
             )
 
 
 def _widens(old_type: Any, new_type: Any) -> bool:
-    return old_type == "integer" and new_type == "number"
+    return bool(old_type == "integer" and new_type == "number")

@@ -10,7 +10,6 @@ from contractkit.contract import baseline as baseline_file
 from contractkit.contract.auth import AuthError, headers_from_env, parse_header
 from contractkit.contract.baseline import BaselineError
 from contractkit.contract.breaking import find_breaking_changes
-from contractkit.contract.documents import DocumentError, load
 from contractkit.contract.progress import Progress
 from contractkit.contract.report import write_report
 from contractkit.contract.report.console import render_console
@@ -18,6 +17,7 @@ from contractkit.contract.report.junit import render_junit
 from contractkit.contract.runner import ALL_PHASES, OtherServer, run_contract
 from contractkit.contract.settings import Settings, SettingsError, load_settings
 from contractkit.contract.target import AppLoader, AppUnderTest
+from contractkit.openapi import Document, SpecError
 
 USAGE_ERROR = 2
 
@@ -147,13 +147,13 @@ def run(args: argparse.Namespace, app_loader: AppLoader | None = None) -> int:
         if args.breaking:
             return _run_breaking(*args.breaking)
         return _run_contract(args, app_loader)
-    except (SettingsError, BaselineError, DocumentError, AuthError, ValueError) as exc:
+    except (SettingsError, BaselineError, SpecError, AuthError, ValueError) as exc:
         print(f"contractkit test: {exc}", file=sys.stderr)
         return USAGE_ERROR
 
 
 def _run_breaking(old: str, new: str) -> int:
-    changes = find_breaking_changes(load(old).document, load(new).document)
+    changes = find_breaking_changes(Document.bundled(old), Document.bundled(new))
     for change in changes:
         print(change)
     print(f"{len(changes)} breaking change{'s' if len(changes) != 1 else ''} from {old} to {new}")

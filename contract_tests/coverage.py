@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from contractkit.contract.model import Finding, OperationCoverage
-from contractkit.contract.openapi_view import operations
+from contractkit.openapi import Document
 
 
-def documented_coverage(document_name: str, document: dict[str, Any]) -> list[OperationCoverage]:
+def documented_coverage(document: Document) -> list[OperationCoverage]:
     """One entry per operation, with its documented status codes (`default` left out)."""
     return [
         OperationCoverage(
-            document=document_name,
+            document=document.name,
             operation=operation.label,
             documented=[
                 str(code)
-                for code in operation.spec.get("responses") or {}
+                for code in operation.node.get("responses") or {}
                 if str(code) != "default"
             ],
         )
-        for operation in operations(document)
+        for operation in document.operations
     ]
 
 

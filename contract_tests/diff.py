@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from contractkit.contract.checks.client import CheckClient, Exchange
 from contractkit.contract.model import Finding
-from contractkit.contract.openapi_view import operations
+from contractkit.openapi import Document
 
 CONFORMANCE_CHECKS = [
     not_a_server_error,
@@ -36,8 +36,7 @@ CONFORMANCE_CHECKS = [
 
 
 def compare(
-    document_name: str,
-    document: dict[str, Any],
+    document: Document,
     primary: CheckClient,
     other: CheckClient,
     *,
@@ -47,14 +46,14 @@ def compare(
     """Send the same cases to both clients' targets; findings where they disagree."""
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
-    for operation in operations(document):
+    for operation in document.operations:
         api_operation = primary.api_operation(operation)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for case in _draw(api_operation, mode, seed, cases_per_operation):
                 first, _ = primary.send(case)
                 second_case = other.rebuild(case)
                 second, response = other.send(second_case)
-                for finding in _judge(document_name, first, second, second_case, response):
+                for finding in _judge(document.name, first, second, second_case, response):
                     key = (finding.operation, finding.check, finding.title)
                     if key not in seen:
                         seen.add(key)

@@ -19,10 +19,10 @@ from schemathesis.engine.run import PhaseName
 from schemathesis.generation.case import Case
 
 from contractkit.contract.auth import Credentials
-from contractkit.contract.documents import LoadedDocument
 from contractkit.contract.media import is_stringified_negation, register_text_bodies
 from contractkit.contract.model import Finding, RunError
 from contractkit.contract.target import Target
+from contractkit.openapi import Document
 
 SCHEMATHESIS_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # Cases kept for the differential mode; enough to cover every operation several times.
@@ -78,21 +78,21 @@ def build_config(
 
 
 def load_schema(
-    document: LoadedDocument, config: SchemathesisConfig, target: Target
+    document: Document, config: SchemathesisConfig, target: Target
 ) -> schemathesis.BaseSchema:
     """The Schemathesis schema for a document, bound to an in-process app when there is one.
 
     Textual request bodies Schemathesis has no serializer for are sent as text (see `media`).
     """
-    register_text_bodies(document.document)
-    schema = schemathesis.openapi.from_dict(document.document, config=config)
+    register_text_bodies(document)
+    schema = schemathesis.openapi.from_dict(document.root, config=config)
     if target.app is not None:
         schema.app = target.app
     return schema
 
 
 def run_engine(
-    document: LoadedDocument,
+    document: Document,
     target: Target,
     credentials: Credentials,
     options: EngineOptions,

@@ -25,7 +25,7 @@ from schemathesis.core.transforms import to_wire_text
 from schemathesis.generation.case import Case
 from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
-from contractkit.contract.openapi_view import operations, resolve
+from contractkit.openapi import Document
 
 TEXT_SOURCE = "text/plain"
 _REGISTERED: set[str] = set()
@@ -37,16 +37,16 @@ _OTHER_LOCATIONS = (
 )
 
 
-def _request_media(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for operation in operations(document):
-        body = resolve(document, operation.spec.get("requestBody"))
-        content = body.get("content") if isinstance(body, dict) else None
-        for media_type, media in (content or {}).items():
-            schema = resolve(document, media.get("schema")) if isinstance(media, dict) else None
-            yield str(media_type), schema
+def _request_media(document: Document) -> Iterator[tuple[str, Any]]:
+    for operation in document.operations:
+        body = operation.request_body
+        for media in body.content.values() if body is not None else []:
+            node = media.located.node
+            schema = document.resolve(node.get("schema")) if isinstance(node, dict) else None
+            yield media.name, schema
 
 
-def _is_text(document: dict[str, Any], schema: Any) -> bool:
+def _is_text(document: Document, schema: Any) -> bool:
     if schema is None:
         return True
     if not isinstance(schema, dict):
@@ -57,12 +57,12 @@ def _is_text(document: dict[str, Any], schema: Any) -> bool:
     return any(
         isinstance(parts, list)
         and parts
-        and all(_is_text(document, resolve(document, p)) for p in parts)
+        and all(_is_text(document, document.resolve(p)) for p in parts)
         for parts in (schema.get("allOf"), schema.get("oneOf"), schema.get("anyOf"))
     )
 
 
-def textual_media_without_serializer(document: dict[str, Any]) -> list[str]:
+def textual_media_without_serializer(document: Document) -> list[str]:
     """Request media types of `document` Schemathesis cannot send but that hold plain text."""
     found: list[str] = []
     for media_type, schema in _request_media(document):
@@ -83,7 +83,7 @@ def send_as_text(media_types: list[str]) -> None:
         _REGISTERED.update(media_types)
 
 
-def register_text_bodies(document: dict[str, Any]) -> list[str]:
+def register_text_bodies(document: Document) -> list[str]:
     """Send the textual bodies of `document` that have no serializer as text; returns them."""
     media_types = textual_media_without_serializer(document)
     send_as_text(media_types)

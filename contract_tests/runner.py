@@ -19,11 +19,11 @@ from contractkit.contract import coverage, diff
 from contractkit.contract.auth import AuthError, Credentials, LoginFlow
 from contractkit.contract.checks.client import CheckClient
 from contractkit.contract.checks.crud import run_crud_checks
-from contractkit.contract.documents import LoadedDocument, load
 from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
 from contractkit.contract.model import Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
 from contractkit.contract.target import Target, resolve
+from contractkit.openapi import Document
 
 ALL_PHASES = (*SCHEMATHESIS_PHASES, "crud")
 DIFF_CASES_PER_OPERATION = 10
@@ -72,7 +72,7 @@ def run_contract(
         raise ValueError("give exactly one of `app` and `base_url`")
     started = time.monotonic()
     seed = seed if seed is not None else random.randrange(2**31)
-    documents = [load(spec) for spec in _as_list(specs)]
+    documents = [Document.bundled(spec) for spec in _as_list(specs)]
     result = RunResult(documents=[document.name for document in documents], seed=seed)
     options = EngineOptions(
         phases=tuple(phases),
@@ -102,7 +102,7 @@ def run_contract(
 class _DocumentRun:
     def __init__(
         self,
-        document: LoadedDocument,
+        document: Document,
         target: Target,
         options: EngineOptions,
         headers: Mapping[str, str],
@@ -119,7 +119,7 @@ class _DocumentRun:
         self.findings: list[Finding] = []
         self.errors: list[RunError] = []
         self.notes: list[str] = []
-        self.coverage = coverage.documented_coverage(document.name, document.document)
+        self.coverage = coverage.documented_coverage(document)
 
     def execute(self, compare_with: OtherServer | None) -> None:
         try:
@@ -134,9 +134,7 @@ class _DocumentRun:
                 self._differential(client, compare_with)
             if "crud" in self.options.phases:
                 self._announce("crud checks")
-                found, notes = run_crud_checks(
-                    self.document.name, self.document.document, client, seed=self.options.seed or 0
-                )
+                found, notes = run_crud_checks(self.document, client, seed=self.options.seed or 0)
                 self.findings.extend(found)
                 self.notes.extend(notes)
         finally:
@@ -162,8 +160,7 @@ class _DocumentRun:
         try:
             self.findings.extend(
                 diff.compare(
-                    self.document.name,
-                    self.document.document,
+                    self.document,
                     client,
                     other_client,
                     seed=self.options.seed or 0,

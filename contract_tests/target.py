@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contractkit.contract.documents import LoadedDocument
 from contractkit.contract.inprocess import ServerErrorsAsResponses
+from contractkit.openapi import Document
 
 ASGI_ORIGIN = "http://testserver"
 
@@ -58,7 +58,7 @@ class Target:
 
 
 def resolve(
-    document: LoadedDocument,
+    document: Document,
     *,
     base_url: str | None = None,
     app: Any | None = None,
@@ -66,10 +66,10 @@ def resolve(
 ) -> Target:
     """The target for one document, following the base URL rule above."""
     if app is not None:
-        path = document.server_path if app_base_path is None else app_base_path.rstrip("/")
+        path = document.base_path if app_base_path is None else app_base_path.rstrip("/")
         return Target(base_url=ASGI_ORIGIN + path, app=ServerErrorsAsResponses(app))
     if base_url is None:
         raise ValueError("a base URL or an ASGI application is required")
     if urlsplit(base_url).path == "":
-        return Target(base_url=base_url + document.server_path)
+        return Target(base_url=base_url + document.base_path)
     return Target(base_url=base_url.rstrip("/"))

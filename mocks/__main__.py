@@ -1,4 +1,4 @@
-"""``python -m mocks``: the ``contractkit mock`` verb on its own."""
+"""``python -m contractkit.mock``: the ``contractkit mock`` verb on its own."""
 
 from contractkit.mock.cli import main
 

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from contractkit.mock.documents import DocumentError
+from contractkit.openapi.errors import SpecError
 
 EPILOG = """\
 examples:
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     specs = [str(s) for s in args.specs]
     try:
         app = create_app(specs, options, watch=args.watch)
-    except (DocumentError, ValueError) as exc:
+    except (SpecError, ValueError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
         return 2
     count = len(app.engine.operations)
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     )
     config = options_to_json(specs, options, args.watch)
     if args.server == "builtin":
-        from contractkit.mock.httpserver import run_server
+        from contractkit.mock.serving.httpserver import run_server
 
         run_server(app, args.host, args.port, workers=args.workers, config=config)
         return 0

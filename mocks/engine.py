@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contractkit.mock.deletions import DeletedPaths, resource_path
-from contractkit.mock.documents import Workspace, load_workspace
-from contractkit.mock.errors import error_response, problem_response, violations_header
-from contractkit.mock.model import Operation, collect_operations
-from contractkit.mock.negotiator import (
+from contractkit.mock.document.model import Operation, collect_operations
+from contractkit.mock.document.schemas import SchemaCompiler
+from contractkit.mock.generation.errors import error_response, problem_response, violations_header
+from contractkit.mock.generation.responder import Responder
+from contractkit.mock.negotiation.negotiator import (
     Negotiated,
     NegotiationFailure,
     Preferences,
@@ -25,14 +25,14 @@ from contractkit.mock.negotiator import (
     parse_prefer,
     response_for_status,
 )
-from contractkit.mock.observe import Coverage, RequestLog
-from contractkit.mock.responder import Responder
-from contractkit.mock.router import Router
-from contractkit.mock.schemas import SchemaCompiler
-from contractkit.mock.security import CredentialPolicy
-from contractkit.mock.state import StateStore
+from contractkit.mock.routing.router import Router
+from contractkit.mock.serving.observe import Coverage, RequestLog
+from contractkit.mock.state.deletions import DeletedPaths, resource_path
+from contractkit.mock.state.store import StateStore
 from contractkit.mock.types import MockRequest, MockResponse
-from contractkit.mock.validator import validate_request
+from contractkit.mock.validation.security import CredentialPolicy
+from contractkit.mock.validation.validator import validate_request
+from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
 
@@ -94,7 +94,7 @@ class MockEngine:
         cls, paths: Iterable[Path | str], options: MockOptions | None = None
     ) -> MockEngine:
         """An engine for the documents found in files and folders."""
-        return cls(load_workspace(paths), options)
+        return cls(Workspace.load(paths), options)
 
     def security_scheme_names(self) -> set[str]:
         """Names of the security schemes the operations require."""

@@ -114,11 +114,11 @@ class MockApp:
 
     def reload(self) -> bool:
         """Rebuild the engine from the spec paths; keeps the old one if the new documents fail."""
-        from contractkit.mock.documents import DocumentError
+        from contractkit.openapi.errors import SpecError
 
         try:
             engine = MockEngine.from_paths(self.spec_paths, self.engine.options)
-        except (DocumentError, OSError, ValueError):
+        except (SpecError, OSError, ValueError):
             return False
         self.engine = engine
         self.reloads += 1

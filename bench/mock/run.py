@@ -294,8 +294,8 @@ def conformance(document: Path) -> None:
     import random
 
     from contractkit.mock.engine import MockEngine
-    from contractkit.mock.generator import generate_valid
-    from contractkit.mock.negotiator import default_status
+    from contractkit.mock.generation.generator import generate_valid
+    from contractkit.mock.negotiation.negotiator import default_status
 
     began = time.perf_counter()
     engine = MockEngine.from_paths([document])

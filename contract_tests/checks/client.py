@@ -13,10 +13,9 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
 from contractkit.contract.auth import Credentials
-from contractkit.contract.documents import LoadedDocument
 from contractkit.contract.engine import load_schema
-from contractkit.contract.openapi_view import Operation
 from contractkit.contract.target import Target
+from contractkit.openapi import Document, Operation
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class CheckClient:
 
     def __init__(
         self,
-        document: LoadedDocument,
+        document: Document,
         target: Target,
         credentials: Credentials,
         config: SchemathesisConfig,

@@ -28,13 +28,7 @@ from contractkit.contract.checks.families import CrudFamily, discover
 from contractkit.contract.checks.samples import request_bodies
 from contractkit.contract.json_paths import extract
 from contractkit.contract.model import Finding
-from contractkit.contract.openapi_view import (
-    json_request_schema,
-    json_response_schema,
-    parameters,
-    properties,
-    success_statuses,
-)
+from contractkit.openapi import Document, Operation
 
 CRUD_CHECKS = (
     "crud_create_read",
@@ -68,13 +62,13 @@ class Created:
 
 
 def run_crud_checks(
-    document_name: str, document: dict[str, Any], client: CheckClient, *, seed: int
+    document: Document, client: CheckClient, *, seed: int
 ) -> tuple[list[Finding], list[str]]:
     """Run every CRUD check on every family; returns the findings and notes on what was skipped."""
     findings: list[Finding] = []
     notes: list[str] = []
     for family in discover(document):
-        run = FamilyRun(document_name, document, family, client, seed)
+        run = FamilyRun(document, family, client, seed)
         run.run()
         findings.extend(run.findings)
         notes.extend(run.notes)
@@ -86,25 +80,24 @@ class FamilyRun:
 
     def __init__(
         self,
-        document_name: str,
-        document: dict[str, Any],
+        document: Document,
         family: CrudFamily,
         client: CheckClient,
         seed: int,
     ) -> None:
-        self.document_name = document_name
+        self.document_name = document.name
         self.document = document
         self.family = family
         self.client = client
         self.seed = seed
         self.findings: list[Finding] = []
         self.notes: list[str] = []
-        sent_fields = set(properties(document, json_request_schema(document, family.create)))
+        sent_fields = set(document.properties(family.create.json_schema()))
         self.read_envelope, self.read_fields = _resource_view(document, family.read, sent_fields)
         self.create_envelope, _ = _resource_view(document, family.create, sent_fields)
         self.update_envelope = ""
         if family.update is not None:
-            update_fields = set(properties(document, json_request_schema(document, family.update)))
+            update_fields = set(document.properties(family.update.json_schema()))
             self.update_envelope, _ = _resource_view(document, family.update, update_fields)
 
     def run(self) -> None:
@@ -351,15 +344,15 @@ class FamilyRun:
     def _listing_query(self) -> dict[str, Any] | None:
         """The largest page size the list documents, so pagination hides as little as possible."""
         assert self.family.listing is not None
-        for parameter in parameters(self.document, self.family.listing):
-            schema = parameter.get("schema") or {}
+        for parameter in self.family.listing.parameters:
+            schema = parameter.node.get("schema") or {}
             if (
-                parameter.get("in") == "query"
-                and parameter["name"] in ("limit", "per_page", "page_size", "pageSize", "size")
+                parameter.location == "query"
+                and parameter.name in ("limit", "per_page", "page_size", "pageSize", "size")
                 and schema.get("type") == "integer"
                 and "maximum" in schema
             ):
-                return {parameter["name"]: schema["maximum"]}
+                return {parameter.name: schema["maximum"]}
         return None
 
     def _report(self, check: str, title: str, steps: list[Exchange], detail: str) -> None:
@@ -399,20 +392,19 @@ def _most_distinct_first(bodies: list[dict[str, Any]], fields: Any) -> Iterator[
 
 
 def _resource_view(
-    document: dict[str, Any], operation: Any, sent_fields: set[str]
+    document: Document, operation: Operation, sent_fields: set[str]
 ) -> tuple[str, set[str]]:
     """Where the resource object sits in the operation's success answer, and its fields.
 
     Either the answer itself, or one object property of it (an envelope such as `data`) whose
     fields overlap those the client sends.
     """
-    statuses = success_statuses(operation)
-    schema = json_response_schema(document, operation, statuses[0]) if statuses else None
-    fields = properties(document, schema)
+    statuses = operation.success_statuses
+    fields = document.properties(operation.json_schema(statuses[0]) if statuses else None)
     if fields.keys() & sent_fields or not fields:
         return "", set(fields)
     for name, value in fields.items():
-        inner = properties(document, value)
+        inner = document.properties(value)
         if inner.keys() & sent_fields:
             return "/" + name, set(inner)
     return "", set(fields)

@@ -11,18 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from contractkit.contract.openapi_view import (
-    Operation,
-    json_request_schema,
-    json_response_schema,
-    operations,
-    parameters,
-    properties,
-    resolve,
-    success_statuses,
-)
+from contractkit.openapi import Document, Operation
 
 _TEMPLATE = re.compile(r"\{([^}/]+)\}")
 
@@ -46,16 +36,16 @@ class CrudFamily:
         return self.item_path
 
 
-def discover(document: dict[str, Any]) -> list[CrudFamily]:
+def discover(document: Document) -> list[CrudFamily]:
     """Every family the document implies, in document order."""
-    by_key = {(op.path, op.method): op for op in operations(document)}
+    by_key = {(op.path, op.method): op for op in document.operations}
     families = []
     for (path, method), create in by_key.items():
-        if method != "post" or _TEMPLATE.search(path) or not _usable(document, create):
+        if method != "post" or _TEMPLATE.search(path) or not _usable(create):
             continue
         for item_path, id_parameter in _item_paths(path, {key[0] for key in by_key}):
             read = by_key.get((item_path, "get"))
-            if read is None or not _usable(document, read, allowed_path={id_parameter}):
+            if read is None or not _usable(read, allowed_path={id_parameter}):
                 continue
             pointer = _id_pointer(document, create, item_path, id_parameter)
             if pointer is None:
@@ -69,9 +59,9 @@ def discover(document: dict[str, Any]) -> list[CrudFamily]:
                     id_pointer=pointer,
                     create=create,
                     read=read,
-                    listing=_optional(document, by_key.get((path, "get")), set()),
-                    update=_optional(document, update, {id_parameter}),
-                    delete=_optional(document, by_key.get((item_path, "delete")), {id_parameter}),
+                    listing=_optional(by_key.get((path, "get")), set()),
+                    update=_optional(update, {id_parameter}),
+                    delete=_optional(by_key.get((item_path, "delete")), {id_parameter}),
                 )
             )
     return families
@@ -88,49 +78,41 @@ def _item_paths(collection: str, paths: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _usable(
-    document: dict[str, Any], operation: Operation, allowed_path: set[str] | None = None
-) -> bool:
+def _usable(operation: Operation, allowed_path: set[str] | None = None) -> bool:
     """Whether the runner can call the operation without inventing other required inputs."""
-    for parameter in parameters(document, operation):
-        if not parameter.get("required"):
+    for parameter in operation.parameters:
+        if not parameter.required:
             continue
-        if parameter.get("in") == "path" and parameter["name"] in (allowed_path or set()):
+        if parameter.location == "path" and parameter.name in (allowed_path or set()):
             continue
         return False
     if operation.method in ("post", "put", "patch"):
-        return json_request_schema(document, operation) is not None
+        return operation.json_schema() is not None
     return True
 
 
-def _optional(
-    document: dict[str, Any], operation: Operation | None, allowed_path: set[str]
-) -> Operation | None:
-    if operation is None or not _usable(document, operation, allowed_path):
+def _optional(operation: Operation | None, allowed_path: set[str]) -> Operation | None:
+    if operation is None or not _usable(operation, allowed_path):
         return None
     return operation
 
 
 def _id_pointer(
-    document: dict[str, Any], create: Operation, item_path: str, id_parameter: str
+    document: Document, create: Operation, item_path: str, id_parameter: str
 ) -> str | None:
     item_ids = {
-        op.operation_id for op in operations(document) if op.path == item_path and op.operation_id
+        op.operation_id for op in document.operations if op.path == item_path and op.operation_id
     }
-    responses = create.spec.get("responses") or {}
-    for status in success_statuses(create):
-        response = resolve(document, responses[status])
-        for raw_link in (
-            (response.get("links") or {}).values() if isinstance(response, dict) else []
-        ):
-            link = resolve(document, raw_link)
-            if link.get("operationId") not in item_ids:
+    for status in create.success_statuses:
+        for located in create.responses[status].links.values():
+            link = located.node
+            if not isinstance(link, dict) or link.get("operationId") not in item_ids:
                 continue
             expression = (link.get("parameters") or {}).get(id_parameter)
             if isinstance(expression, str) and expression.startswith("$response.body#"):
                 return expression[len("$response.body#") :] or "/"
-    for status in success_statuses(create):
-        fields = properties(document, json_response_schema(document, create, status))
+    for status in create.success_statuses:
+        fields = document.properties(create.json_schema(status))
         for candidate in (id_parameter, "id"):
             if candidate in fields:
                 return "/" + candidate

@@ -9,12 +9,11 @@ import hypothesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 
-from contractkit.contract.openapi_view import Operation, properties, resolve
-from contractkit.contract.openapi_view import json_request_schema as request_schema
+from contractkit.openapi import Document, Operation
 
 
 def request_bodies(
-    document: dict[str, Any], operation: Operation, api_operation: Any, *, seed: int, count: int
+    document: Document, operation: Operation, api_operation: Any, *, seed: int, count: int
 ) -> list[Any]:
     """Up to `count` distinct valid bodies, deterministic for a seed."""
     bodies = _examples(document, operation)
@@ -34,7 +33,7 @@ def request_bodies(
         drawn.append(case.body)
 
     collect()
-    declared = set(properties(document, request_schema(document, operation)))
+    declared = set(document.properties(operation.json_schema()))
     # Later draws are richer than Hypothesis' first, simplest ones; bodies with only declared
     # fields read better in a report.
     ordered = sorted(reversed(drawn), key=lambda body: not _only_declared(body, declared))
@@ -52,21 +51,22 @@ def _only_declared(body: Any, declared: set[str]) -> bool:
     return isinstance(body, dict) and set(body) <= declared
 
 
-def _examples(document: dict[str, Any], operation: Operation) -> list[Any]:
-    body = resolve(document, operation.spec.get("requestBody"))
-    if not isinstance(body, dict):
+def _examples(document: Document, operation: Operation) -> list[Any]:
+    body = operation.request_body
+    if body is None:
         return []
     found = []
-    for media_type, media in (body.get("content") or {}).items():
-        if "json" not in media_type or not isinstance(media, dict):
+    for entry in body.content.values():
+        media = entry.located.node
+        if "json" not in entry.name or not isinstance(media, dict):
             continue
         if "example" in media:
             found.append(media["example"])
         for example in (media.get("examples") or {}).values():
-            value = resolve(document, example)
+            value = document.resolve(example)
             if isinstance(value, dict) and "value" in value:
                 found.append(value["value"])
-        schema = resolve(document, media.get("schema"))
+        schema = document.resolve(media.get("schema"))
         if isinstance(schema, dict) and "example" in schema:
             found.append(schema["example"])
     return found

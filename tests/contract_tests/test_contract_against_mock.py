@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from contractkit.contract import ALL_PHASES, run_contract
-from contractkit.contract.documents import load
-from contractkit.contract.openapi_view import operations, resolve
+from contractkit.openapi import Document
 from contractkit.pytest_plugin import build_mock_app
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -43,20 +42,21 @@ def _header_for(scheme: dict[str, Any]) -> tuple[str, str, str] | None:
     return None
 
 
-def credentials_for(document: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+def credentials_for(document: Document) -> tuple[dict[str, str], dict[str, str]]:
     """Credentials the mock accepts (by scheme) and headers that meet every operation's security.
 
     For each operation, the first alternative that headers can express is used, preferring
     schemes already chosen for other operations.
     """
+    root = document.root
     schemes = {
-        name: resolve(document, scheme)
-        for name, scheme in (document.get("components", {}).get("securitySchemes") or {}).items()
+        name: document.resolve(scheme)
+        for name, scheme in (root.get("components", {}).get("securitySchemes") or {}).items()
     }
     accepted: dict[str, str] = {}
     headers: dict[str, str] = {}
-    for operation in operations(document):
-        alternatives = operation.spec.get("security", document.get("security")) or []
+    for operation in document.operations:
+        alternatives = operation.node.get("security", root.get("security")) or []
         if not alternatives or any(not alternative for alternative in alternatives):
             continue
         ranked = sorted(alternatives, key=lambda alt: not set(alt) <= set(accepted))
@@ -82,7 +82,7 @@ def credentials_for(document: dict[str, Any]) -> tuple[dict[str, str], dict[str,
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", API_FOLDERS, ids=[folder.name for folder in API_FOLDERS])
 def test_runner_finds_nothing_wrong_with_the_mock(folder: Path) -> None:
-    accepted, headers = credentials_for(load(folder).document)
+    accepted, headers = credentials_for(Document.bundled(folder))
     app = build_mock_app(folder, stateful=True, seed=1, credentials=accepted)
     result = run_contract(
         folder, app=app, headers=headers, seed=5, max_examples=5, phases=ALL_PHASES
@@ -116,7 +116,7 @@ def test_credentials_cover_every_secured_operation_of_a_document() -> None:
             }
         },
     }
-    accepted, headers = credentials_for(document)
+    accepted, headers = credentials_for(Document.of(document))
     assert accepted == {"key": TOKEN, "basic": f"contract:{TOKEN}"}
     assert headers["X-Key"] == TOKEN
     assert base64.b64decode(headers["Authorization"].split()[1]).decode() == f"contract:{TOKEN}"

@@ -6,6 +6,7 @@ from contract_tests_fixture_servers import TOKEN, Fault, build_app, load_spec
 
 from contractkit.contract import OtherServer, run_contract
 from contractkit.contract.checks.families import discover
+from contractkit.openapi import Document
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -64,7 +65,7 @@ def test_families_follow_links_for_the_id_field() -> None:
     document["paths"]["/items"]["post"]["responses"]["201"]["links"]["GetItem"]["parameters"] = {
         "item_id": "$response.body#/id"
     }
-    (family,) = discover(document)
+    (family,) = discover(Document.of(document))
 
     assert (family.collection_path, family.item_path, family.id_parameter) == (
         "/items",
@@ -80,4 +81,4 @@ def test_no_family_without_a_readable_item() -> None:
     document = load_spec()
     del document["paths"]["/items/{item_id}"]["get"]
 
-    assert discover(document) == []
+    assert discover(Document.of(document)) == []

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from contractkit.contract import run_contract
 from contractkit.contract.media import textual_media_without_serializer
+from contractkit.openapi import Document
 
 
 def graphql_spec(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -69,11 +70,11 @@ async def answer(request: Request) -> JSONResponse:
 def test_textual_media_types_without_serializer_are_found() -> None:
     # A media type of its own: the registration of a run is process-wide.
     text = graphql_spec("application/x-unit-query", {"type": "string", "minLength": 1})
-    assert textual_media_without_serializer(text) == ["application/x-unit-query"]
+    assert textual_media_without_serializer(Document.of(text)) == ["application/x-unit-query"]
     binary = graphql_spec("application/x-thing", {"type": "string", "format": "binary"})
-    assert textual_media_without_serializer(binary) == []
+    assert textual_media_without_serializer(Document.of(binary)) == []
     structured = graphql_spec("application/x-other", {"type": "object"})
-    assert textual_media_without_serializer(structured) == []
+    assert textual_media_without_serializer(Document.of(structured)) == []
 
 
 def test_a_graphql_body_is_sent_as_text_and_raises_no_error() -> None:

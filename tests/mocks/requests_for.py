@@ -8,9 +8,9 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from contractkit.mock.generator import generate_valid
-from contractkit.mock.model import Operation
-from contractkit.mock.responder import header_text
+from contractkit.mock.document.model import Operation
+from contractkit.mock.generation.generator import generate_valid
+from contractkit.mock.generation.responder import header_text
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.mock.documents import DocumentError, Workspace, discover, load_workspace
-from contractkit.mock.model import collect_operations, server_base_paths
-from contractkit.mock.schemas import REQUEST, SchemaCompiler
+from contractkit.mock.document.model import collect_operations
+from contractkit.mock.document.schemas import REQUEST, SchemaCompiler
+from contractkit.openapi import SpecError, Workspace, discover
+from contractkit.openapi.model import server_base_paths
 
 
 def test_folder_discovery_skips_documents_without_paths(specs_dir: Path) -> None:
@@ -17,12 +18,12 @@ def test_folder_discovery_skips_documents_without_paths(specs_dir: Path) -> None
 
 
 def test_missing_path_is_a_document_error(tmp_path: Path) -> None:
-    with pytest.raises(DocumentError):
-        load_workspace([tmp_path / "absent.yaml"])
+    with pytest.raises(SpecError):
+        Workspace.load([tmp_path / "absent.yaml"])
 
 
 def test_relative_refs_across_files_resolve_lazily(specs_dir: Path) -> None:
-    workspace = load_workspace([specs_dir / "split"])
+    workspace = Workspace.load([specs_dir / "split"])
     assert not any(p.name == "line.yaml" for p in workspace.files)
     compiler = SchemaCompiler(workspace)
     operations = {op.operation_id: op for op in collect_operations(workspace, compiler)}
@@ -53,7 +54,7 @@ def test_swagger2_is_read_in_the_openapi3_shape(specs_dir: Path) -> None:
 
 
 def test_swagger2_dialect_is_translated(specs_dir: Path) -> None:
-    workspace = load_workspace([specs_dir / "swagger2.yaml"])
+    workspace = Workspace.load([specs_dir / "swagger2.yaml"])
     compiler = SchemaCompiler(workspace)
     located = workspace.resolve("#/definitions/User", specs_dir / "swagger2.yaml")
     schema = compiler.compile(located, REQUEST)

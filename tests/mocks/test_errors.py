@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.mock.generation.errors import VIOLATIONS_HEADER
 from contractkit.pytest_plugin import build_mock_app
 
 

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractkit.mock.documents import load_workspace
-from contractkit.mock.generator import Generator, generate_valid
-from contractkit.mock.regexgen import string_for_pattern
-from contractkit.mock.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.document.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.generation.generator import Generator, generate_valid
+from contractkit.mock.generation.regexgen import string_for_pattern
+from contractkit.openapi.workspace import Workspace
 
 FORMATS = ["date", "date-time", "time", "email", "uuid", "uri", "ipv4", "ipv6", "hostname", "byte"]
 PATTERNS = [r"^[A-Z]{3}-\d{4}$", r"^(foo|bar)+[0-9]?$", r"^\w+@\w+\.com$", r"^#[0-9a-f]{6}$"]
@@ -122,7 +122,7 @@ def compile_schema(
         "components": {"schemas": {"S": schema}},
     }
     path.write_text(yaml.safe_dump(document))
-    workspace = load_workspace([path])
+    workspace = Workspace.load([path])
     return SchemaCompiler(workspace).compile(
         workspace.resolve("#/components/schemas/S", path), direction
     )
@@ -225,7 +225,7 @@ def test_discriminator_sets_the_mapped_label(tmp_path: Path) -> None:
     }
     path = tmp_path / "pets.yaml"
     path.write_text(yaml.safe_dump(document))
-    workspace = load_workspace([path])
+    workspace = Workspace.load([path])
     compiled = SchemaCompiler(workspace).compile(
         workspace.resolve("#/components/schemas/Pet", path), RESPONSE
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.mock.httpserver import serve
+from contractkit.mock.serving.httpserver import serve
 from contractkit.pytest_plugin import build_mock_app, free_port
 
 

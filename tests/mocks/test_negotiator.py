@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from contractkit.mock.document.model import Operation
 from contractkit.mock.engine import MockEngine
-from contractkit.mock.model import Operation
-from contractkit.mock.negotiator import (
+from contractkit.mock.negotiation.negotiator import (
     Negotiated,
     NegotiationFailure,
     Preferences,

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contractkit.mock.errors import VIOLATIONS_HEADER
-from contractkit.mock.resources import json_media
+from contractkit.mock.generation.errors import VIOLATIONS_HEADER
+from contractkit.mock.state.resources import json_media
 from contractkit.mock.types import MockRequest
 from contractkit.pytest_plugin import build_mock_app
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contractkit.mock.router import Router
+from contractkit.mock.routing.router import Router
 
 
 def build() -> Router[str]:

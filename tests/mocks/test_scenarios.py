@@ -10,8 +10,8 @@ import httpx
 import pytest
 import yaml
 
-from contractkit.mock.errors import VIOLATIONS_HEADER
-from contractkit.mock.schemas import RESPONSE
+from contractkit.mock.document.schemas import RESPONSE
+from contractkit.mock.generation.errors import VIOLATIONS_HEADER
 from contractkit.pytest_plugin import build_mock_app
 
 HERE = Path(__file__).parent

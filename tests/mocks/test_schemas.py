@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from contractkit.mock.documents import Located, load_workspace
-from contractkit.mock.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.mock.document.schemas import REQUEST, RESPONSE, CompiledSchema, SchemaCompiler
+from contractkit.openapi.workspace import Located, Workspace
 
 DOCUMENT = """
 openapi: 3.0.3
@@ -32,7 +32,7 @@ components:
 def compile_account(tmp_path: Path, direction: str) -> CompiledSchema:
     path = tmp_path / "doc.yaml"
     path.write_text(DOCUMENT)
-    workspace = load_workspace([path])
+    workspace = Workspace.load([path])
     located = workspace.resolve("#/components/schemas/Account", path)
     return SchemaCompiler(workspace).compile(located, direction)
 
@@ -67,7 +67,7 @@ def test_circular_schemas_compile_and_validate_deeply(tmp_path: Path) -> None:
 def test_compiled_schemas_are_cached_by_location(tmp_path: Path) -> None:
     path = tmp_path / "doc.yaml"
     path.write_text(DOCUMENT)
-    workspace = load_workspace([path])
+    workspace = Workspace.load([path])
     compiler = SchemaCompiler(workspace)
     located = workspace.resolve("#/components/schemas/Account", path)
     assert compiler.compile(located, REQUEST) is compiler.compile(located, REQUEST)
@@ -94,7 +94,7 @@ def test_openapi31_keywords_pass_through(tmp_path: Path) -> None:
             }
         )
     )
-    workspace = load_workspace([path])
+    workspace = Workspace.load([path])
     schema = SchemaCompiler(workspace).compile(
         Located(*workspace.resolve("#/components/schemas/Pair", path)), REQUEST
     )

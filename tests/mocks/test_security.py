@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from contractkit.mock.cli import configure_parser, run
-from contractkit.mock.errors import VIOLATIONS_HEADER
+from contractkit.mock.generation.errors import VIOLATIONS_HEADER
 from contractkit.pytest_plugin import build_mock_app
 
 MockClient = Callable[..., httpx.AsyncClient]

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from contractkit.mock.engine import MockEngine
-from contractkit.mock.resources import infer_resources
+from contractkit.mock.state.resources import infer_resources
 
 MockClient = Callable[..., httpx.AsyncClient]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from contractkit.mock.resources import json_media
+from contractkit.mock.state.resources import json_media
 
 MockClient = Callable[..., httpx.AsyncClient]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from contractkit.mock.document.model import Operation
 from contractkit.mock.engine import MockEngine
-from contractkit.mock.model import Operation
 from contractkit.mock.types import MockRequest
-from contractkit.mock.validator import validate_request
+from contractkit.mock.validation.validator import validate_request
 
 
 @pytest.fixture

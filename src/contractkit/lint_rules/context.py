@@ -4,27 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from contractkit.openapi import HTTP_METHODS, Bundle
-from contractkit.openapi.pointers import Pointer, format_pointer, parse_pointer, resolve_pointer
-
-_MAX_REF_HOPS = 50
+from contractkit.openapi import HTTP_METHODS, Bundle, Document, Operation, SpecError
+from contractkit.openapi.pointers import Pointer, format_pointer
 
 
 @dataclass(frozen=True)
 class OperationView:
-    """One operation of the bundle and the module file that defines it."""
+    """One operation of the bundle (the kernel's model) and the module file that defines it."""
 
-    path: str
-    method: str
-    operation: dict[str, Any]
+    spec: Operation
     file: Path
 
     @property
+    def path(self) -> str:
+        return self.spec.path
+
+    @property
+    def method(self) -> str:
+        return self.spec.method
+
+    @property
+    def operation(self) -> dict[str, Any]:
+        """The raw operation object."""
+        return self.spec.node
+
+    @property
     def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
+        return self.spec.label
 
     @property
     def pointer(self) -> Pointer:
@@ -57,6 +67,11 @@ class ApiContext:
     def document(self) -> dict[str, Any]:
         return self.bundle.document
 
+    @cached_property
+    def model(self) -> Document:
+        """The bundle read by the kernel, kept as written (Swagger 2.0 stays 2.0)."""
+        return Document.of(self.document, convert_swagger2=False)
+
     @property
     def swagger2(self) -> bool:
         return "swagger" in self.document
@@ -68,39 +83,22 @@ class ApiContext:
         return self.files[0]
 
     def operations(self) -> Iterator[OperationView]:
-        """Every operation, in document order."""
-        for path, item in (self.document.get("paths") or {}).items():
-            if not isinstance(item, dict):
-                continue
-            for method in HTTP_METHODS:
-                operation = item.get(method)
-                source = self.bundle.sources.get((path, method))
-                if isinstance(operation, dict) and source is not None:
-                    yield OperationView(path, method, operation, source)
+        """Every operation that a module file defines, in document order."""
+        for operation in self.model.operations:
+            source = self.bundle.sources.get((operation.path, operation.method))
+            if source is not None:
+                yield OperationView(operation, source)
 
     def parameters_of(self, view: OperationView) -> list[dict[str, Any]]:
         """Path-level and operation-level parameters, resolved (operation wins)."""
-        item = self.document["paths"][view.path]
-        found: dict[tuple[Any, Any], dict[str, Any]] = {}
-        for raw in [*(item.get("parameters") or []), *(view.operation.get("parameters") or [])]:
-            parameter = self.resolve(raw)
-            if isinstance(parameter, dict):
-                found[(parameter.get("name"), parameter.get("in"))] = parameter
-        return list(found.values())
+        return [parameter.node for parameter in view.spec.parameters]
 
     def resolve(self, node: Any) -> Any:
-        """Follow local ``$ref``s inside the bundle; unresolvable refs give ``None``."""
-        for _ in range(_MAX_REF_HOPS):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                return node
-            ref = node["$ref"]
-            if not ref.startswith("#"):
-                return None
-            try:
-                node = resolve_pointer(self.document, parse_pointer(ref[1:]))
-            except (KeyError, ValueError):
-                return None
-        return None
+        """Follow ``$ref``s inside the bundle; unresolvable refs give ``None``."""
+        try:
+            return self.model.resolve(node)
+        except SpecError:
+            return None
 
     def locate(self, pointer: Pointer) -> tuple[Path, str]:
         """The file and location (``METHOD /path #/...`` or a JSON pointer) of a bundle node."""

@@ -8,11 +8,11 @@ from typing import Any
 
 from contractkit.lint_rules.context import ApiContext, OperationView
 from contractkit.lint_rules.findings import Finding
-from contractkit.openapi import HTTP_METHODS, SpecError, load_file
+from contractkit.openapi import HTTP_METHODS, SpecError, is_json_media_type, load_file
+from contractkit.openapi.constants import PARAMETER_LOCATIONS
 from contractkit.openapi.pointers import parse_pointer, split_ref
 
 _CLIENT_ERROR_CODE = re.compile(r"^4(\d\d|XX)$", re.IGNORECASE)
-_PARAMETER_PLACES = ("path", "query", "header", "cookie")
 
 
 def check_operation_ids(ctx: ApiContext) -> list[Finding]:
@@ -91,16 +91,10 @@ def _any_file_defines_error(ctx: ApiContext) -> bool:
 
 
 def _has_error_response(ctx: ApiContext, view: OperationView, error_refs: set[str]) -> bool:
-    responses = view.operation.get("responses")
-    if not isinstance(responses, dict):
-        return False
-    for code, raw in responses.items():
-        if not _CLIENT_ERROR_CODE.match(str(code)):
-            continue
-        response = ctx.resolve(raw)
-        if isinstance(response, dict) and any(
+    for code, response in view.spec.responses.items():
+        if _CLIENT_ERROR_CODE.match(code) and any(
             isinstance(schema, dict) and schema.get("$ref") in error_refs
-            for schema in _json_body_schemas(ctx, response)
+            for schema in _json_body_schemas(ctx, response.node)
         ):
             return True
     return False
@@ -115,13 +109,8 @@ def _json_body_schemas(ctx: ApiContext, response: dict[str, Any]) -> list[Any]:
     return [
         media.get("schema")
         for media_type, media in content.items()
-        if _is_json(media_type) and isinstance(media, dict)
+        if is_json_media_type(media_type) and isinstance(media, dict)
     ]
-
-
-def _is_json(media_type: str) -> bool:
-    essence = media_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
 
 
 def check_links(ctx: ApiContext) -> list[Finding]:
@@ -163,7 +152,7 @@ def _check_link(
     findings = []
     for key in link.get("parameters") or {}:
         place, dot, bare = key.partition(".")
-        if not dot or place not in _PARAMETER_PLACES:
+        if not dot or place not in PARAMETER_LOCATIONS:
             place, bare = "", key
         if not any(
             parameter.get("name") == bare and (not place or parameter.get("in") == place)

@@ -7,17 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contractkit.openapi.constants import HTTP_METHODS, V2_COMPONENT_KINDS, V3_COMPONENT_KINDS
 from contractkit.openapi.errors import SpecError
 from contractkit.openapi.loader import discover, is_openapi_document, load_file
 from contractkit.openapi.pointers import Location, format_pointer
-from contractkit.openapi.refs import (
-    V2_COMPONENT_KINDS,
-    V3_COMPONENT_KINDS,
-    RefRewriter,
-    copy_json,
-)
+from contractkit.openapi.refs import RefRewriter, copy_json
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Top-level keys every document must agree on (first one wins when absent elsewhere).
 _AGREED_KEYS_V3 = ("servers",)
 _AGREED_KEYS_V2 = ("host", "basePath", "schemes")
@@ -147,6 +142,7 @@ class _Bundler:
 
     def _add_own_components(self, file: Path, document: dict[str, Any]) -> None:
         resolved = file.resolve()
+        sections: list[tuple[tuple[str, ...], Any]]
         if self.swagger2:
             sections = [((kind,), document.get(kind)) for kind in V2_COMPONENT_KINDS]
         else:

@@ -16,18 +16,18 @@ from typing import Any
 
 import yaml
 
+from contractkit.openapi.constants import SPEC_SUFFIXES
 from contractkit.openapi.errors import SpecError
 
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment,unused-ignore]
 
-SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class _SpecYamlLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _SpecYamlLoader(_BaseLoader):  # type: ignore[misc,valid-type,unused-ignore]
     """Safe loader that keeps timestamps as strings and mapping keys as text.
 
     OpenAPI documents are JSON data: ``2024-01-01`` is a string example and
@@ -51,7 +51,7 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict]:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[str, Any]]:
     data: dict[str, Any] = {}
     yield data
     mapping = loader.construct_mapping(node)

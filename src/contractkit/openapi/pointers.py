@@ -1,4 +1,7 @@
-"""JSON pointers and ``$ref`` strings: parse, escape, resolve."""
+"""JSON pointers and ``$ref`` strings: escape, unescape, format, parse, resolve.
+
+The one place that knows RFC 6901: every reader of documents addresses nodes through these.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +35,11 @@ def escape_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def unescape_token(token: str) -> str:
+    """Undo :func:`escape_token` (``~1`` then ``~0``)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def format_pointer(pointer: Pointer) -> str:
     """``("paths", "/a")`` -> ``/paths/~1a``; the empty pointer is ``""``."""
     return "".join("/" + escape_token(token) for token in pointer)
@@ -44,7 +52,7 @@ def parse_pointer(text: str) -> Pointer:
         return ()
     if not text.startswith("/"):
         raise ValueError(f"a JSON pointer starts with '/': {text!r}")
-    return tuple(part.replace("~1", "/").replace("~0", "~") for part in text[1:].split("/"))
+    return tuple(unescape_token(part) for part in text[1:].split("/"))
 
 
 def split_ref(ref: str, base: Path) -> Location:

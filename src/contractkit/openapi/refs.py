@@ -16,28 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from contractkit.openapi.constants import SPEC_SUFFIXES, V2_COMPONENT_KINDS, V3_COMPONENT_KINDS
 from contractkit.openapi.errors import SpecError
-from contractkit.openapi.loader import SPEC_SUFFIXES, load_file
-from contractkit.openapi.pointers import (
-    Location,
-    Pointer,
-    format_pointer,
-    resolve_pointer,
-    split_ref,
-)
-
-V3_COMPONENT_KINDS = (
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "links",
-    "callbacks",
-    "pathItems",
-)
-V2_COMPONENT_KINDS = ("definitions", "parameters", "responses")
+from contractkit.openapi.pointers import Location, Pointer, format_pointer
+from contractkit.openapi.workspace import Workspace
 
 # Keys whose values are plain data (never refs to follow).
 _LITERAL_KEYS = frozenset(
@@ -101,23 +83,13 @@ class RefRewriter:
         self._inlining: set[Location] = set()
         self._promoted: dict[Location, Pointer] = {}
         self._canonical: dict[Location, Any] = {}
-        self._documents: dict[Path, dict[str, Any]] = {}
-        self._locations: dict[tuple[str, Path], Location] = {}
+        self._workspace = Workspace(convert_swagger2=False)
 
     # -- documents -----------------------------------------------------------------
 
     def node(self, location: Location) -> Any:
         """The raw (shared, read-only) node at ``location``."""
-        document = self._documents.get(location.file)
-        if document is None:
-            document = self._documents[location.file] = load_file(location.file)
-        try:
-            return resolve_pointer(document, location.pointer)
-        except KeyError as exc:
-            raise SpecError(
-                f"$ref target {location.fragment()} does not exist (no {exc.args[0]!r})",
-                file=location.file,
-            ) from None
+        return self._workspace.node_at(location)
 
     def target(self, ref: str, base: Path) -> Location:
         """Where ``ref`` (written in ``base``) leads, after collapsing aliases."""
@@ -130,7 +102,7 @@ class RefRewriter:
             raise SpecError(message, file=exc.file, line=exc.line) from exc
 
     def _follow(self, ref: str, base: Path) -> Location:
-        location = self._split(ref, base)
+        location = self._workspace.target(ref, base)
         if location.file != base and location.file not in self.referenced_files:
             self.referenced_files.append(location.file)
         seen = {location}
@@ -140,20 +112,13 @@ class RefRewriter:
                 isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str)
             ):
                 return location
-            following = self._split(node["$ref"], location.file)
+            following = self._workspace.target(node["$ref"], location.file)
             if self.component_section(location) and not self.component_section(following):
                 return location
             if following in seen:
                 raise SpecError(f"circular $ref alias at {location.fragment()}", file=location.file)
             seen.add(following)
             location = following
-
-    def _split(self, ref: str, base: Path) -> Location:
-        key = (ref, base)
-        location = self._locations.get(key)
-        if location is None:
-            location = self._locations[key] = split_ref(ref, base)
-        return location
 
     def component_section(self, location: Location) -> Pointer | None:
         """The bundle section (e.g. ``("components", "schemas")``) of a component target."""
@@ -262,7 +227,7 @@ class RefRewriter:
             yield f"{suffixed}_{number}"
 
     def _same_content(self, first: Location, second: Location) -> bool:
-        return self._canonical_form(first) == self._canonical_form(second)
+        return bool(self._canonical_form(first) == self._canonical_form(second))
 
     def _canonical_form(self, location: Location) -> Any:
         if location not in self._canonical:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from contractkit.mock.bodies import is_json_media
-from contractkit.mock.generator import flatten_schema
-from contractkit.mock.model import MediaType, Operation
-from contractkit.mock.router import split_path
-from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.document.model import MediaType, Operation
+from contractkit.mock.document.schemas import CompiledSchema
+from contractkit.mock.generation.generator import flatten_schema
+from contractkit.mock.routing.router import split_path
+from contractkit.mock.validation.bodies import is_json_media
 
 ROLES = {
     ("post", "collection"): "create",

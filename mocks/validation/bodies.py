@@ -8,9 +8,14 @@ from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl
 
-from contractkit.mock.coercion import coerce_items, coerce_value, schema_types, sub_schema
-from contractkit.mock.model import MediaType
-from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.document.model import MediaType
+from contractkit.mock.document.schemas import CompiledSchema
+from contractkit.mock.validation.coercion import (
+    coerce_items,
+    coerce_value,
+    schema_types,
+    sub_schema,
+)
 
 
 class BodyError(ValueError):

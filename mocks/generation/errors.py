@@ -13,11 +13,16 @@ import json
 import random
 from typing import Any
 
-from contractkit.mock.generator import Generator, flatten_schema, generate_valid
-from contractkit.mock.model import MediaType, Operation, ResponseSpec
-from contractkit.mock.negotiator import choose_media, find_example, has_example, response_for_status
-from contractkit.mock.responder import wire_media_type
-from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.document.schemas import CompiledSchema
+from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.generation.responder import wire_media_type
+from contractkit.mock.negotiation.negotiator import (
+    choose_media,
+    find_example,
+    has_example,
+    response_for_status,
+)
 from contractkit.mock.types import MockResponse, Violation
 
 VIOLATIONS_HEADER = "x-contractkit-violations"

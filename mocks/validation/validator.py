@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractkit.mock.bodies import BodyError, find_media, is_json_media, parse_body
-from contractkit.mock.model import Operation
-from contractkit.mock.params import MISSING, read_parameter
-from contractkit.mock.security import CredentialPolicy, check_security
+from contractkit.mock.document.model import Operation
 from contractkit.mock.types import MockRequest, Violation
+from contractkit.mock.validation.bodies import BodyError, find_media, is_json_media, parse_body
+from contractkit.mock.validation.params import MISSING, read_parameter
+from contractkit.mock.validation.security import CredentialPolicy, check_security
 
 _SCHEMA_CHECKED = ("application/x-www-form-urlencoded", "text/plain")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contractkit.mock.documents import Located
 from contractkit.mock.types import MockRequest, Violation
+from contractkit.openapi.workspace import Located
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}\Z")
 ANY_SCHEME = "*"

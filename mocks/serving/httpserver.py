@@ -22,7 +22,7 @@ from typing import Any
 
 import httptools
 
-from contractkit.mock.errors import problem_response
+from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.server import MockApp, app_from_environment
 from contractkit.mock.types import MockRequest, MockResponse
 

@@ -16,11 +16,13 @@ import re
 import uuid
 from typing import Any
 
-from contractkit.mock.errors import error_response
-from contractkit.mock.generator import flatten_schema, generate_valid
-from contractkit.mock.model import MediaType, Operation
-from contractkit.mock.negotiator import Negotiated, Preferences, negotiate
-from contractkit.mock.resources import (
+from contractkit.mock.document.model import MediaType, Operation
+from contractkit.mock.document.schemas import CompiledSchema
+from contractkit.mock.generation.errors import error_response
+from contractkit.mock.generation.generator import flatten_schema, generate_valid
+from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
+from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
+from contractkit.mock.state.resources import (
     COUNT_NAMES,
     Resource,
     array_slot,
@@ -30,10 +32,8 @@ from contractkit.mock.resources import (
     locate_list,
     object_slot,
 )
-from contractkit.mock.responder import Responder, seeded_rng, wire_media_type
-from contractkit.mock.schemas import CompiledSchema
 from contractkit.mock.types import MockRequest, MockResponse
-from contractkit.mock.validator import ValidationResult
+from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")

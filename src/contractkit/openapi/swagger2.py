@@ -1,22 +1,18 @@
-"""Swagger 2.0 -> OpenAPI 3.0 shape, so that every later stage reads one shape.
+"""Swagger 2.0 -> OpenAPI 3.0 shape, so that every later reader sees one shape.
 
-Schemas are kept as they are (their 2.0 dialect - ``x-nullable``, ``type: file``,
-string discriminators - is translated when they are compiled, see :mod:`contractkit.mock.schemas`);
-``$ref`` pointers into ``definitions``/``parameters``/``responses`` are translated when
-they are resolved, using :data:`POINTER_PREFIXES`.
+Schemas are kept as they are (their 2.0 dialect - ``x-nullable``, ``type: file``, string
+discriminators - is for whoever compiles them to translate); ``$ref`` pointers into
+``definitions``/``parameters``/``responses``/``securityDefinitions`` are translated when
+they are resolved, by :func:`swagger2_pointer`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-POINTER_PREFIXES = (
-    ("/definitions/", "/components/schemas/"),
-    ("/parameters/", "/components/parameters/"),
-    ("/responses/", "/components/responses/"),
-    ("/securityDefinitions/", "/components/securitySchemes/"),
-)
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+from contractkit.openapi.constants import SWAGGER2_METHODS, SWAGGER2_SECTIONS
+from contractkit.openapi.pointers import Pointer
+
 _SCHEMA_KEYS = (
     "type",
     "format",
@@ -60,7 +56,7 @@ def _schema_of(parameter: dict[str, Any]) -> dict[str, Any]:
 def _convert_parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in parameter or parameter.get("in") in ("body", "formData"):
         return parameter
-    converted = {
+    converted: dict[str, Any] = {
         key: parameter[key]
         for key in ("name", "in", "description", "required", "allowEmptyValue")
         if key in parameter
@@ -193,7 +189,7 @@ def convert_swagger2(document: dict[str, Any]) -> dict[str, Any]:
             continue
         shared = [_resolve_local(document, p) for p in item.get("parameters", []) or []]
         new_item: dict[str, Any] = {}
-        for method in _HTTP_METHODS:
+        for method in SWAGGER2_METHODS:
             if isinstance(item.get(method), dict):
                 new_item[method] = _convert_operation(document, item[method], shared)
         paths[template] = new_item
@@ -227,3 +223,10 @@ def convert_swagger2(document: dict[str, Any]) -> dict[str, Any]:
         if key in document:
             converted[key] = document[key]
     return converted
+
+
+def swagger2_pointer(pointer: Pointer) -> Pointer:
+    """Where a pointer into a Swagger 2.0 document leads in its converted form."""
+    if len(pointer) > 1 and pointer[0] in SWAGGER2_SECTIONS:
+        return (*SWAGGER2_SECTIONS[pointer[0]], *pointer[1:])
+    return pointer

@@ -6,7 +6,7 @@ import time
 from collections import deque
 from typing import Any
 
-from contractkit.mock.model import Operation
+from contractkit.mock.document.model import Operation
 
 
 class Coverage:

@@ -13,11 +13,11 @@ import json
 import random
 from typing import Any
 
-from contractkit.mock.bodies import is_json_media
-from contractkit.mock.generator import Generator, flatten_schema, generate_valid
-from contractkit.mock.model import MediaType, Operation, ResponseSpec
-from contractkit.mock.negotiator import find_example, has_example
+from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.negotiation.negotiator import find_example, has_example
 from contractkit.mock.types import MockRequest, MockResponse
+from contractkit.mock.validation.bodies import is_json_media
 
 WARNING_HEADER = "x-contractkit-warning"
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-from contractkit.mock.model import Operation
-from contractkit.mock.router import split_path
+from contractkit.mock.document.model import Operation
+from contractkit.mock.routing.router import split_path
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _CREATING = frozenset({"post", "put"})

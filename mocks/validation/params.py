@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contractkit.mock.coercion import coerce_items, coerce_object, coerce_value, schema_types
-from contractkit.mock.model import Parameter
+from contractkit.mock.document.model import Parameter
 from contractkit.mock.types import MockRequest
+from contractkit.mock.validation.coercion import (
+    coerce_items,
+    coerce_object,
+    coerce_value,
+    schema_types,
+)
 
 MISSING = object()
 _DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from contractkit.mock.schemas import CompiledSchema
+from contractkit.mock.document.schemas import CompiledSchema
 
 _INTEGER = re.compile(r"[-+]?\d+\Z")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")

@@ -20,7 +20,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from contractkit.mock.documents import DocumentError, Located, Workspace, escape_pointer_token
+from contractkit.openapi.errors import SpecError
+from contractkit.openapi.pointers import Pointer, escape_token, unescape_token
+from contractkit.openapi.workspace import Located, Workspace
 
 REQUEST = "request"
 RESPONSE = "response"
@@ -121,7 +123,7 @@ class CompiledSchema:
         """``node`` (a part of this schema) as a schema of its own, sharing the ``$defs``."""
         if node is self.schema:
             return self
-        cache = self.__dict__.setdefault("_subschemas", {})
+        cache: dict[int, tuple[Any, CompiledSchema]] = self.__dict__.setdefault("_subschemas", {})
         cached = cache.get(id(node))
         if cached is not None and cached[0] is node:
             return cached[1]
@@ -142,7 +144,7 @@ class CompiledSchema:
             ref = node.get("$ref")
             if not (isinstance(ref, str) and ref.startswith(DEFS_PREFIX)):
                 return node
-            target = defs.get(ref[len(DEFS_PREFIX) :].replace("~1", "/").replace("~0", "~"))
+            target = defs.get(unescape_token(ref[len(DEFS_PREFIX) :]))
             if target is None:
                 return {}
             if len(node) > 1:
@@ -177,10 +179,10 @@ class SchemaCompiler:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self._keys: dict[tuple[Path, str, str], str] = {}
+        self._keys: dict[tuple[Path, Pointer, str], str] = {}
         self._targets: dict[str, tuple[Located, str]] = {}
         self._converted: dict[str, tuple[Any, frozenset[str]]] = {}
-        self._compiled: dict[tuple[Path, str, str], CompiledSchema] = {}
+        self._compiled: dict[tuple[Path, Pointer, str], CompiledSchema] = {}
         self._counter = 0
 
     def compile(self, located: Located, direction: str) -> CompiledSchema:
@@ -218,7 +220,7 @@ class SchemaCompiler:
         key = self._keys.get(ident)
         if key is None:
             self._counter += 1
-            name = target.pointer.rsplit("/", 1)[-1] or target.file.stem
+            name = target.pointer[-1] if target.pointer else target.file.stem
             key = f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:48]}-{self._counter}"
             self._keys[ident] = key
             self._targets[key] = (target, direction)
@@ -236,10 +238,8 @@ class SchemaCompiler:
                 target, direction = self._targets[key]
                 own: set[str] = set()
                 node = self._convert(target.node, target.file, direction, own)
-                if isinstance(node, dict) and target.pointer.startswith(
-                    ("/components/schemas/", "/definitions/")
-                ):
-                    node = {**node, "x-ck-name": target.pointer.rsplit("/", 1)[-1]}
+                if isinstance(node, dict) and _is_named_schema(target.pointer):
+                    node = {**node, "x-ck-name": target.pointer[-1]}
                 converted = (node, frozenset(own))
                 self._converted[key] = converted
             defs[key] = converted[0]
@@ -257,10 +257,10 @@ class SchemaCompiler:
             if key == "$ref" and isinstance(value, str):
                 try:
                     ref_key = self._key_for(value, file, direction)
-                except DocumentError:
+                except SpecError:
                     continue
                 deps.add(ref_key)
-                out["$ref"] = DEFS_PREFIX + escape_pointer_token(ref_key)
+                out["$ref"] = DEFS_PREFIX + escape_token(ref_key)
             elif key in _MAP_KEYS and isinstance(value, dict):
                 out[key] = {
                     name: self._convert(sub, file, direction, deps) for name, sub in value.items()
@@ -303,10 +303,10 @@ class SchemaCompiler:
                 ref = f"#/components/schemas/{ref}"
             try:
                 ref_key = self._key_for(ref, file, direction)
-            except DocumentError:
+            except SpecError:
                 continue
             deps.add(ref_key)
-            converted[str(name)] = DEFS_PREFIX + escape_pointer_token(ref_key)
+            converted[str(name)] = DEFS_PREFIX + escape_token(ref_key)
         return {**value, "mapping": converted}
 
     def _required(self, schema: dict[str, Any], file: Path, direction: str) -> list[Any]:
@@ -326,12 +326,17 @@ class SchemaCompiler:
             return True
         ref = sub.get("$ref")
         if isinstance(ref, str) and ref.startswith(DEFS_PREFIX):
-            target = self._targets.get(
-                ref[len(DEFS_PREFIX) :].replace("~1", "/").replace("~0", "~")
-            )
+            target = self._targets.get(unescape_token(ref[len(DEFS_PREFIX) :]))
             if target is not None and isinstance(target[0].node, dict):
                 return target[0].node.get(flag) is True
         return False
+
+
+def _is_named_schema(pointer: Pointer) -> bool:
+    """Whether ``pointer`` names a schema component (in components/schemas or definitions)."""
+    return (len(pointer) == 3 and pointer[:2] == ("components", "schemas")) or (
+        len(pointer) == 2 and pointer[0] == "definitions"
+    )
 
 
 def _make_nullable(out: dict[str, Any]) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.mock.documents import DocumentError, Located, Workspace
-from contractkit.mock.model import MediaType, Operation, ResponseSpec
+from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
+from contractkit.openapi.errors import SpecError
+from contractkit.openapi.workspace import Located, Workspace
 
 _NO_EXAMPLE = object()
 
@@ -182,8 +183,8 @@ def find_example(media: MediaType, name: str | None, workspace: Workspace) -> An
 
 def _example_value(entry: Any, media: MediaType, workspace: Workspace) -> Any:
     try:
-        entry = workspace.follow(Located(entry, media.located.file, "")).node
-    except DocumentError:
+        entry = workspace.follow(Located(entry, media.located.file, ())).node
+    except SpecError:
         return _NO_EXAMPLE
     if isinstance(entry, dict) and "value" in entry:
         return entry["value"]

@@ -14,9 +14,9 @@ import math
 import random
 from typing import Any
 
-from contractkit.mock.formats import value_for_format
-from contractkit.mock.regexgen import string_for_pattern
-from contractkit.mock.schemas import DEFS_PREFIX, RESPONSE, CompiledSchema
+from contractkit.mock.document.schemas import DEFS_PREFIX, RESPONSE, CompiledSchema
+from contractkit.mock.generation.formats import value_for_format
+from contractkit.mock.generation.regexgen import string_for_pattern
 
 _LOWER = ("minimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "maxLength", "maxItems", "maxProperties")

@@ -1,0 +1,1 @@
+"""Negotiation: which documented response, media type and example to answer with."""

@@ -1,0 +1,1 @@
+"""State: ``--stateful`` CRUD inferred from the document; deleted stays deleted in every mode."""

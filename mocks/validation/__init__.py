@@ -1,0 +1,1 @@
+"""Validation: credentials, parameters and bodies against the operation; violations as data."""
