@@ -128,13 +128,13 @@ def imports_of(module: Module) -> Iterator[Import]:
             for alias in node.names:
                 target = source if alias.name == "*" else f"{source}.{alias.name}"
                 yield Import(module, node.lineno, target, lazy, type_checking)
-        elif isinstance(node, ast.Call) and (target := _literal_module_name(node)):
-            yield Import(module, node.lineno, target, lazy, type_checking)
+        elif isinstance(node, ast.Call) and (named := _literal_module_name(node)):
+            yield Import(module, node.lineno, named, lazy, type_checking)
         if isinstance(node, ast.If) and _is_type_checking(node.test):
-            for child in node.body:
-                yield from visit(child, lazy, True)
-            for child in node.orelse:
-                yield from visit(child, lazy, type_checking)
+            for statement in node.body:
+                yield from visit(statement, lazy, True)
+            for statement in node.orelse:
+                yield from visit(statement, lazy, type_checking)
             return
         deferred = _run_when_called(node)
         for child in ast.iter_child_nodes(node):

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
 
 Check = Callable[..., dict | Awaitable[dict | None] | None]
+"""A credential check: the caller's info, or None to refuse; it may be a coroutine function."""
 
 
 def bearer_handler(verify: Check) -> type[BearerSecurityHandler]:

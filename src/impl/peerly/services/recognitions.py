@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
@@ -79,10 +79,13 @@ def give_hi5(session: Session, giver: User, recognition_id: int, comment: str | 
     )
     if already is not None:
         raise conflict("You already gave a hi5 to this recognition")
-    spent: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(User)
-        .where(User.id == giver.id, User.hi5_quota_balance > 0)
-        .values(hi5_quota_balance=User.hi5_quota_balance - 1)
+    spent = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(User)
+            .where(User.id == giver.id, User.hi5_quota_balance > 0)
+            .values(hi5_quota_balance=User.hi5_quota_balance - 1)
+        ),
     )
     if spent.rowcount != 1:
         raise ApiError(
