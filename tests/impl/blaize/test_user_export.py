@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from contractkit.impl.blaize.handlers.user_export import ExportQuery, export_records, json_array
-from contractkit.impl.blaize.models import UserExtendedProfile
+from contractkit.impl.blaize.people.models import UserExtendedProfile
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 

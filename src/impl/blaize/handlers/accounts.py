@@ -6,13 +6,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import Account, AccountUser, User
-from contractkit.impl.blaize.records import account_view, membership_view, owned, tenant_rows
-from contractkit.impl.blaize.storable import refuse_unstorable
-from contractkit.impl.blaize.webhook_events import (
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.models import Account, AccountUser, User
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import (
+    account_view,
+    membership_view,
+    owned,
+    tenant_rows,
+)
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
+from contractkit.impl.blaize.webhooks.events import (
     ACCOUNT_USER_CREATE,
     ACCOUNT_USER_DELETE,
     account_deleting,

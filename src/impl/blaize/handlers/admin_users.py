@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize import signing
-from contractkit.impl.blaize.access import (
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.identity import signing
+from contractkit.impl.blaize.identity.access import (
     Caller,
     Permission,
     admin_in_tenant,
@@ -18,11 +19,11 @@ from contractkit.impl.blaize.access import (
     permissions_of,
     roles_in,
 )
-from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import digest, new_id, new_secret, new_uuid
-from contractkit.impl.blaize.installation import ADMIN_ROLE
-from contractkit.impl.blaize.models import AdminRole, AdminSession, AdminUser, Keypair, Tenant
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.identity.installation import ADMIN_ROLE
+from contractkit.impl.blaize.identity.models import AdminRole, AdminSession, AdminUser, Keypair
+from contractkit.impl.blaize.tenancy.ids import digest, new_id, new_secret, new_uuid
+from contractkit.impl.blaize.tenancy.models import Tenant
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import ApiError, conflict, not_found, unauthorized
 from contractkit.impl.timeutil import as_utc, utcnow
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
-from contractkit.impl.blaize.certificates import (
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.certificates import (
     CertificateRejected,
     check_pair,
     encrypt_private_key,
 )
-from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import Cert
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.identity.models import Cert
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import ApiError, not_found
 
 

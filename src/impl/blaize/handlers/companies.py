@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import Company
-from contractkit.impl.blaize.records import COMPANY_FIELDS, company_view, owned, tenant_rows
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.models import Company
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import COMPANY_FIELDS, company_view, owned, tenant_rows
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 
 
 def _write_fields(company: Company, body: dict[str, Any]) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import ConfigurationSetting
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.models import ConfigurationSetting
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 
 
 def tenant_configuration(session: Session, tenant_id: str) -> dict[str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.user_sessions import (
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.sessions import (
     authenticate_user,
     live_session,
     lookup,

@@ -17,9 +17,9 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import StreamingResponse
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import User, UserExtendedProfile, UserIdentifier
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.models import User, UserExtendedProfile, UserIdentifier
 from contractkit.impl.db import Database
 
 EXPORT_BATCH_SIZE = 500

@@ -8,11 +8,11 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
-from contractkit.impl.blaize.attributes import InvalidField, check_field_definition
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import UserSchemaField
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.attributes import InvalidField, check_field_definition
+from contractkit.impl.blaize.people.models import UserSchemaField
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import ApiError, not_found
 
 

@@ -8,21 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
-from contractkit.impl.blaize.access_model import access_model
-from contractkit.impl.blaize.attributes import AttributesRejected, check_attributes
+from contractkit.impl.blaize.catalogue.access_model import access_model
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.flows import Message, start_flow
 from contractkit.impl.blaize.handlers.user_schema import schema_fields
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import (
-    AccountUser,
-    ConfigurationSetting,
-    User,
-    UserForeignKey,
-    UserIdentifier,
-)
-from contractkit.impl.blaize.records import (
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.models import ConfigurationSetting
+from contractkit.impl.blaize.people.attributes import AttributesRejected, check_attributes
+from contractkit.impl.blaize.people.flows import Message, start_flow
+from contractkit.impl.blaize.people.models import AccountUser, User, UserForeignKey, UserIdentifier
+from contractkit.impl.blaize.people.sessions import live_sessions_of, sessions_answer
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import (
     find_user_by_identifiers,
     identifiers_of,
     membership_view,
@@ -31,9 +27,8 @@ from contractkit.impl.blaize.records import (
     text_body,
     user_view,
 )
-from contractkit.impl.blaize.storable import refuse_unstorable
-from contractkit.impl.blaize.user_sessions import live_sessions_of, sessions_answer
-from contractkit.impl.blaize.webhook_events import (
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
+from contractkit.impl.blaize.webhooks.events import (
     USER_CREATE,
     USER_UPDATE,
     user_changed,
