@@ -169,6 +169,11 @@ def live_session(
     return row
 
 
+def end_session(session: Session, tenant_id: str, session_id: str, site: str) -> None:
+    """End the tenant's live session ``session_id`` on ``site``, else 404."""
+    session.delete(live_session(session, tenant_id, session_id, site))
+
+
 def live_sessions_of(session: Session, user_id: str, site: str | None = None) -> list[UserSession]:
     query = select(UserSession).where(
         UserSession.user_id == user_id, UserSession.expires_at > utcnow()
