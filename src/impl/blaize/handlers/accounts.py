@@ -7,13 +7,14 @@ from typing import Any
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
 from contractkit.impl.blaize.people import accounts
+from contractkit.impl.blaize.people.accounts import ACCOUNTS
 from contractkit.impl.blaize.tenancy.records import account_view, membership_view
 
 
 def list_accounts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        found = accounts.tenant_accounts(session, caller.tenant_id)
+        found = ACCOUNTS.all(session, caller.tenant_id)
         return {"results": [account_view(account) for account in found]}, 200
 
 
@@ -22,7 +23,7 @@ def create_account(
 ) -> tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        account = accounts.create_account(session, caller.tenant_id, body)
+        account = ACCOUNTS.create(session, caller.tenant_id, body)
     uri = ctx.uri(f"/v3/accounts/{account.id}")
     answer = {"id": account.id, "message": "Account created successfully", "uri": uri}
     return answer, 201, {"Location": uri}
@@ -31,7 +32,7 @@ def create_account(
 def get_account(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return account_view(accounts.tenant_account(session, caller.tenant_id, id)), 200
+        return account_view(ACCOUNTS.one(session, caller.tenant_id, id)), 200
 
 
 def update_account(
@@ -39,7 +40,7 @@ def update_account(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        return account_view(accounts.update_account(session, caller.tenant_id, id, body)), 201
+        return account_view(ACCOUNTS.update(session, caller.tenant_id, id, body)), 201
 
 
 def delete_account(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:

@@ -7,13 +7,14 @@ from typing import Any
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
 from contractkit.impl.blaize.people import companies
+from contractkit.impl.blaize.people.companies import COMPANIES
 from contractkit.impl.blaize.tenancy.records import company_view
 
 
 def list_companies(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        found = companies.tenant_companies(session, caller.tenant_id)
+        found = COMPANIES.all(session, caller.tenant_id)
         return {"results": [company_view(company) for company in found]}, 200
 
 
@@ -22,7 +23,7 @@ def create_company(
 ) -> tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        company = companies.create_company(session, caller.tenant_id, body)
+        company = COMPANIES.create(session, caller.tenant_id, body)
     uri = ctx.uri(f"/v3/companies/{company.id}")
     answer = {"id": company.id, "message": "Company created successfully", "uri": uri}
     return answer, 201, {"Location": uri}
@@ -31,7 +32,7 @@ def create_company(
 def get_company(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return company_view(companies.tenant_company(session, caller.tenant_id, id)), 200
+        return company_view(COMPANIES.one(session, caller.tenant_id, id)), 200
 
 
 def update_company(
@@ -39,7 +40,7 @@ def update_company(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        return company_view(companies.update_company(session, caller.tenant_id, id, body)), 201
+        return company_view(COMPANIES.update(session, caller.tenant_id, id, body)), 201
 
 
 def delete_company(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:

@@ -45,11 +45,18 @@ def open_admin_session(
     if tenant_id != admin.home_tenant_id and not roles_in(session, tenant_id, admin.email):
         raise unauthorized(BAD_LOGIN)
     session.execute(delete(AdminSession).where(AdminSession.expires_at < utcnow()))
+    return issue_admin_session(session, admin.id, tenant_id, ttl_seconds)
+
+
+def issue_admin_session(
+    session: Session, admin_user_id: str, tenant_id: str, ttl_seconds: int
+) -> str:
+    """A new session id of the admin user in the tenant, live for ``ttl_seconds``."""
     session_id = new_secret()
     session.add(
         AdminSession(
             id_hash=digest(session_id),
-            admin_user_id=admin.id,
+            admin_user_id=admin_user_id,
             tenant_id=tenant_id,
             expires_at=utcnow() + timedelta(seconds=ttl_seconds),
         )

@@ -6,17 +6,13 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.people.described import replace_fields
+from contractkit.impl.blaize.people.described import DescribedRows
 from contractkit.impl.blaize.people.models import Account, AccountUser
 from contractkit.impl.blaize.people.users import tenant_user
-from contractkit.impl.blaize.tenancy.ids import new_id
-from contractkit.impl.blaize.tenancy.records import ACCOUNT_FIELDS, owned, tenant_rows
+from contractkit.impl.blaize.tenancy.records import ACCOUNT_FIELDS
 from contractkit.impl.blaize.webhooks.events import (
     ACCOUNT_USER_CREATE,
     ACCOUNT_USER_DELETE,
@@ -25,41 +21,13 @@ from contractkit.impl.blaize.webhooks.events import (
 )
 from contractkit.impl.errors import ApiError, not_found
 
-# ----------------------------------------------------------------------------- accounts
-
-
-def tenant_accounts(session: Session, tenant_id: str) -> list[Account]:
-    return tenant_rows(session, Account, tenant_id)
-
-
-def tenant_account(session: Session, tenant_id: str, account_id: str) -> Account:
-    """The tenant's account ``account_id``, else 404."""
-    return owned(session, Account, account_id, tenant_id, "Account")
-
-
-def create_account(session: Session, tenant_id: str, fields: Mapping[str, Any]) -> Account:
-    account = Account(id=new_id(), tenant_id=tenant_id)
-    replace_fields(account, ACCOUNT_FIELDS, fields)
-    session.add(account)
-    return account
-
-
-def update_account(
-    session: Session, tenant_id: str, account_id: str, fields: Mapping[str, Any]
-) -> Account:
-    account = tenant_account(session, tenant_id, account_id)
-    replace_fields(account, ACCOUNT_FIELDS, fields)
-    session.flush()
-    return account
+ACCOUNTS = DescribedRows(Account, ACCOUNT_FIELDS, "Account")
 
 
 def delete_account(session: Session, tenant_id: str, account_id: str) -> None:
-    account = tenant_account(session, tenant_id, account_id)
+    account = ACCOUNTS.one(session, tenant_id, account_id)
     account_deleting(session, account)
     session.delete(account)
-
-
-# ----------------------------------------------------------------------------- members
 
 
 def tenant_memberships(session: Session, tenant_id: str) -> list[AccountUser]:
@@ -85,7 +53,7 @@ def memberships_of(session: Session, user_id: str) -> list[AccountUser]:
 
 def membership(session: Session, tenant_id: str, account_id: str, user_id: str) -> AccountUser:
     """The tenant's user ``user_id`` as a member of its account ``account_id``, else 404."""
-    tenant_account(session, tenant_id, account_id)
+    ACCOUNTS.one(session, tenant_id, account_id)
     tenant_user(session, tenant_id, user_id)
     found = session.get(AccountUser, (account_id, user_id))
     if found is None:
@@ -106,7 +74,7 @@ def join_account(
 
     A new member needs a free seat unless the account allows oversubscription (else 409).
     """
-    account = tenant_account(session, tenant_id, account_id)
+    account = ACCOUNTS.one(session, tenant_id, account_id)
     tenant_user(session, tenant_id, user_id)
     existing = session.get(AccountUser, (account_id, user_id))
     if existing is not None:
