@@ -9,13 +9,16 @@ import anyio.to_thread
 from connexion.lifecycle import ConnexionRequest
 
 from contractkit.impl.apis import ApiDefinition
-from contractkit.impl.blaize.body_digest import BodyDigestMiddleware
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.credentials import verify_admin_session, verify_keypair_signature
-from contractkit.impl.blaize.installation import ensure_initial_admin
-from contractkit.impl.blaize.security_handlers import api_key_handler_by_location
+from contractkit.impl.blaize.identity.body_digest import BodyDigestMiddleware
+from contractkit.impl.blaize.identity.credentials import (
+    verify_admin_session,
+    verify_keypair_signature,
+)
+from contractkit.impl.blaize.identity.installation import ensure_initial_admin
+from contractkit.impl.blaize.identity.security_handlers import api_key_handler_by_location
 from contractkit.impl.blaize.settings import load_blaize_settings
-from contractkit.impl.blaize.webhook_dispatch import dispatching
+from contractkit.impl.blaize.webhooks.dispatch import dispatching
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from contractkit.impl.blaize.flows import OutboxSender, Sender
-from contractkit.impl.blaize.passwords import Passwords
+from contractkit.impl.blaize.identity.passwords import Passwords
+from contractkit.impl.blaize.people.flows import OutboxSender, Sender
 from contractkit.impl.blaize.settings import BlaizeSettings
 from contractkit.impl.db import Database
 

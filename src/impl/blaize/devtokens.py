@@ -5,22 +5,23 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.ids import digest, new_id, new_secret, new_uuid
-from contractkit.impl.blaize.installation import ensure_tenant, install_tenant
-from contractkit.impl.blaize.models import AdminRole, AdminSession, AdminUser, Tenant, User
-from contractkit.impl.blaize.oauth import issue_authorization_code
-from contractkit.impl.blaize.passwords import Passwords
-from contractkit.impl.blaize.records import find_user_by_identifiers
+from contractkit.impl.blaize.identity.admin_sessions import issue_admin_session
+from contractkit.impl.blaize.identity.installation import ensure_tenant, install_tenant
+from contractkit.impl.blaize.identity.models import AdminRole, AdminUser
+from contractkit.impl.blaize.identity.oauth import issue_authorization_code
+from contractkit.impl.blaize.identity.passwords import Passwords
+from contractkit.impl.blaize.people.models import User
+from contractkit.impl.blaize.people.tokens import issue_user_jwt
 from contractkit.impl.blaize.settings import TENANT_NAME, BlaizeSettings, load_blaize_settings
-from contractkit.impl.blaize.user_tokens import issue_user_jwt
+from contractkit.impl.blaize.tenancy.ids import new_id, new_uuid
+from contractkit.impl.blaize.tenancy.models import Tenant
+from contractkit.impl.blaize.tenancy.records import find_user_by_identifiers
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
-from contractkit.impl.timeutil import utcnow
 
 
 class DevelopmentTokensDisabled(Exception):
@@ -76,14 +77,8 @@ def issue_development_session(
             )
         ):
             session.add(AdminRole(id=new_id(), tenant_id=tenant_id, email=email, role=role))
-        session_id = new_secret()
-        session.add(
-            AdminSession(
-                id_hash=digest(session_id),
-                admin_user_id=admin.id,
-                tenant_id=tenant_id,
-                expires_at=utcnow() + timedelta(seconds=blaize.admin_session_ttl_seconds),
-            )
+        session_id = issue_admin_session(
+            session, admin.id, tenant_id, blaize.admin_session_ttl_seconds
         )
         return DevelopmentSession(session_id, admin.id, tenant_id, created)
 

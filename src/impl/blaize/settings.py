@@ -21,7 +21,7 @@ MAX_WEBHOOK_ATTEMPTS = 50
 class BlaizeSettings:
     """Everything the Blaize handlers read from the environment.
 
-    ``master_key`` derives every keypair's secret key (HKDF, see ``blaize.signing``) and
+    ``master_key`` derives every keypair's secret key (HKDF, see ``blaize.identity.signing``) and
     the key that encrypts stored certificate private keys; changing it invalidates both.
     """
 

@@ -13,7 +13,7 @@ import pytest
 
 from contractkit.impl.app import create_app
 from contractkit.impl.blaize.devtokens import issue_development_session
-from contractkit.impl.blaize.signing import authorization_header
+from contractkit.impl.blaize.identity.signing import authorization_header
 from contractkit.impl.config import Settings, load_settings
 from contractkit.impl.db import Database
 

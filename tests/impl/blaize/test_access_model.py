@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from contractkit.impl.blaize.ids import digest
-from contractkit.impl.blaize.metering import record_view, spend_credit
-from contractkit.impl.blaize.models import Grant
+from contractkit.impl.blaize.catalogue.metering import record_view, spend_credit
+from contractkit.impl.blaize.catalogue.models import Grant
+from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user

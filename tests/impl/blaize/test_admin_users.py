@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
-from contractkit.impl.blaize.models import AdminRole, AdminUser
+from contractkit.impl.blaize.identity.models import AdminRole, AdminUser
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import PASSWORD, Admin, AdminFactory
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 
-from contractkit.impl.blaize.origin_cache import record_origin_response
+from contractkit.impl.blaize.content.origin_cache import record_origin_response
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from contractkit.impl.blaize.certificates import decrypt_private_key
-from contractkit.impl.blaize.models import Cert
+from contractkit.impl.blaize.identity.certificates import decrypt_private_key
+from contractkit.impl.blaize.identity.models import Cert
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import MASTER_KEY, Admin
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select, update
 
-from contractkit.impl.blaize.ids import digest
-from contractkit.impl.blaize.models import AdminSession, AdminUser, Keypair
+from contractkit.impl.blaize.identity.models import AdminSession, AdminUser, Keypair
+from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.db import Database
 from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import PASSWORD, Admin, AdminFactory, signed_headers

@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from contractkit.impl.blaize import devtokens
+from contractkit.impl.blaize.decisions.trusted_referrer import referrer_hash
 from contractkit.impl.blaize.devtokens import issue_development_user_jwt
+from contractkit.impl.blaize.people.tokens import issue_user_jwt
 from contractkit.impl.blaize.settings import load_blaize_settings
-from contractkit.impl.blaize.trusted_referrer import referrer_hash
-from contractkit.impl.blaize.user_tokens import issue_user_jwt
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.jwt_hs256 import HS256Tokens

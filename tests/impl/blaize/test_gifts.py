@@ -1,12 +1,12 @@
-"""Gifts: created and listed through HTTP, claimed through ``contractkit.impl.blaize.gifting``."""
+"""Gifts: created and listed through HTTP, claimed through ``blaize.catalogue.gifting``."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from contractkit.impl.blaize.gifting import claim_gift, gift_allows, path_key
-from contractkit.impl.blaize.models import Gift
+from contractkit.impl.blaize.catalogue.gifting import claim_gift, gift_allows, path_key
+from contractkit.impl.blaize.catalogue.models import Gift
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from contractkit.impl.blaize.models import Grant
+from contractkit.impl.blaize.catalogue.models import Grant
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 from tests.impl.blaize.test_accounts_and_companies import new_account, new_user

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from contractkit.impl.app import create_app
 from contractkit.impl.blaize.devtokens import DevelopmentTokensDisabled, issue_development_session
-from contractkit.impl.blaize.models import AdminRole, AdminUser, Tenant
+from contractkit.impl.blaize.identity.models import AdminRole, AdminUser
+from contractkit.impl.blaize.tenancy.models import Tenant
 from contractkit.impl.config import ConfigurationError, load_settings
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import PASSWORD, AdminFactory

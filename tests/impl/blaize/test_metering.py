@@ -7,9 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contractkit.impl.blaize.meter_periods import add_months, current_period, utc_offset
-from contractkit.impl.blaize.metering import credit_state, meter_state, record_view, spend_credit
-from contractkit.impl.blaize.models import Credit, Grant, Meter, User
+from contractkit.impl.blaize.catalogue.meter_periods import add_months, current_period, utc_offset
+from contractkit.impl.blaize.catalogue.metering import (
+    credit_state,
+    meter_state,
+    record_view,
+    spend_credit,
+)
+from contractkit.impl.blaize.catalogue.models import Credit, Grant, Meter
+from contractkit.impl.blaize.people.models import User
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError
 from tests.impl.blaize.conftest import Admin

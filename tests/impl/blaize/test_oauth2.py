@@ -12,9 +12,9 @@ from contractkit.impl.blaize.devtokens import (
     DevelopmentTokensDisabled,
     issue_development_oauth_code,
 )
-from contractkit.impl.blaize.ids import digest
-from contractkit.impl.blaize.models import OAuthCode, OAuthToken
-from contractkit.impl.blaize.oauth import verify_access_token
+from contractkit.impl.blaize.identity.models import OAuthCode, OAuthToken
+from contractkit.impl.blaize.identity.oauth import verify_access_token
+from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.config import Settings, load_settings
 from contractkit.impl.db import Database
 from contractkit.impl.timeutil import utcnow

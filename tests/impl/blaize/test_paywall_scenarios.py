@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from contractkit.impl.blaize.decisions.trusted_referrer import referrer_hash
 from contractkit.impl.blaize.devtokens import issue_development_user_jwt
-from contractkit.impl.blaize.trusted_referrer import referrer_hash
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin

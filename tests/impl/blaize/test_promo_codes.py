@@ -12,7 +12,7 @@ import pytest
 import yaml
 from graphql import get_introspection_query
 
-from contractkit.impl.blaize.models import PromoCode
+from contractkit.impl.blaize.promo.models import PromoCode
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from contractkit.impl.blaize.models import RequestRule
+from contractkit.impl.blaize.decisions.models import RequestRule
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 

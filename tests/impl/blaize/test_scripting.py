@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from contractkit.impl.blaize.scripting import ScriptError, ScriptLimits, compile_error, run_script
+from contractkit.impl.blaize.decisions.scripting import (
+    ScriptError,
+    ScriptLimits,
+    compile_error,
+    run_script,
+)
 
 LIMITS = ScriptLimits(time_limit_ms=100, memory_limit_bytes=16 * 1024 * 1024)
 ARGUMENTS = {"request": {"path": "/x"}, "user": {"id": None}, "requirements": {}, "trusted": True}

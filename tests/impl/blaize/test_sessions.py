@@ -7,8 +7,8 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select, update
 
-from contractkit.impl.blaize.ids import digest
-from contractkit.impl.blaize.models import UserSession
+from contractkit.impl.blaize.people.models import UserSession
+from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.db import Database
 from contractkit.impl.timeutil import utcnow
 from tests.impl.blaize.conftest import Admin, AdminFactory

@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from contractkit.impl.blaize import signing
+from contractkit.impl.blaize.identity import signing
 
 
 def test_header_round_trip() -> None:

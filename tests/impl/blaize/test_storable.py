@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import ApiError
 from tests.impl.blaize.conftest import Admin
 

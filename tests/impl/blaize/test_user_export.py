@@ -9,8 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from contractkit.impl.blaize.handlers.user_export import ExportQuery, export_records, json_array
-from contractkit.impl.blaize.models import UserExtendedProfile
+from contractkit.impl.blaize.handlers.user_export import json_array
+from contractkit.impl.blaize.people.models import UserExtendedProfile
+from contractkit.impl.blaize.people.user_export import ExportQuery, export_records
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
 
@@ -119,7 +120,7 @@ async def test_the_body_is_sent_while_users_are_still_being_read(
     app, admin: Admin, database: Database, users: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Through every middleware (response validation included), batch by batch."""
-    monkeypatch.setattr("contractkit.impl.blaize.handlers.user_export.EXPORT_BATCH_SIZE", 1)
+    monkeypatch.setattr("contractkit.impl.blaize.people.user_export.EXPORT_BATCH_SIZE", 1)
     batches: list[str] = []
     sent: list[tuple[int, bytes]] = []
 

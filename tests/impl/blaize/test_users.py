@@ -8,12 +8,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from contractkit.impl.blaize.flows import TokenRefused, redeem
-from contractkit.impl.blaize.ids import digest
-from contractkit.impl.blaize.models import OutboxMessage, User, UserSession, UserToken
-from contractkit.impl.blaize.passwords import Passwords
-from contractkit.impl.blaize.sealing import seal
+from contractkit.impl.blaize.identity.passwords import Passwords
+from contractkit.impl.blaize.identity.sealing import seal
+from contractkit.impl.blaize.people.flows import TokenRefused, redeem
+from contractkit.impl.blaize.people.models import OutboxMessage, User, UserSession, UserToken
 from contractkit.impl.blaize.settings import load_blaize_settings
+from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.timeutil import utcnow

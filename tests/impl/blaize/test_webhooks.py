@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import WebhookDelivery
 from contractkit.impl.blaize.settings import load_blaize_settings
-from contractkit.impl.blaize.webhook_dispatch import deliver_due, prune
-from contractkit.impl.blaize.webhook_events import TRIGGERS
-from contractkit.impl.blaize.webhook_signing import signature_header, verify
+from contractkit.impl.blaize.webhooks.dispatch import deliver_due, prune
+from contractkit.impl.blaize.webhooks.events import TRIGGERS
+from contractkit.impl.blaize.webhooks.models import WebhookDelivery
+from contractkit.impl.blaize.webhooks.signing import signature_header, verify
 from contractkit.impl.config import ConfigurationError, Settings, load_settings
 from contractkit.impl.db import Database
 from contractkit.impl.timeutil import utcnow

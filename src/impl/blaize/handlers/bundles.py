@@ -1,6 +1,6 @@
-"""Handlers of the bundles module: the shared product operations of ``blaize.catalogue``."""
+"""Handlers of the bundles module: shared product operations (``blaize.catalogue.products``)."""
 
-from contractkit.impl.blaize.catalogue import BUNDLES, Handlers
+from contractkit.impl.blaize.catalogue.products import BUNDLES, Handlers
 
 _handlers = Handlers(BUNDLES)
 list_bundles = _handlers.list_all

@@ -6,25 +6,29 @@ from typing import Any
 
 from sqlalchemy import select
 
-from contractkit.impl.blaize.access import Permission, authorize
-from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import CacheConfiguration, CachedOriginResponse, OriginEviction
-from contractkit.impl.blaize.origin_cache import (
+from contractkit.impl.blaize.content.models import (
+    CacheConfiguration,
+    CachedOriginResponse,
+    OriginEviction,
+)
+from contractkit.impl.blaize.content.origin_cache import (
     cached_view,
     compile_pattern,
     evict,
     eviction_view,
     invalid_patterns,
 )
-from contractkit.impl.blaize.records import (
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import (
     BODY_FIELD,
     owned,
     set_fields_view,
     tenant_rows,
     text_body,
 )
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import ApiError
 
 WHAT = "Cache Configuration"

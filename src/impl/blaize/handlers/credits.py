@@ -1,6 +1,6 @@
-"""Handlers of the credits module: the shared product operations of ``blaize.catalogue``."""
+"""Handlers of the credits module: shared product operations (``blaize.catalogue.products``)."""
 
-from contractkit.impl.blaize.catalogue import CREDITS, Handlers
+from contractkit.impl.blaize.catalogue.products import CREDITS, Handlers
 
 _handlers = Handlers(CREDITS)
 list_credits = _handlers.list_all

@@ -1,25 +1,25 @@
 """Handler of the decision_engine module: the HTTP response the tenant's request rules decide.
 
-Who is asking comes from ``blaize.decision_identity``, whether the referrer is trusted
-from ``blaize.trusted_referrer``, the decision from ``blaize.rule_engine`` (scripts
-in the sandbox of ``blaize.scripting``), what the requirements see from
-``blaize.rule_requirements``, and what it writes (gift claims, meter views, credits)
-from ``blaize.decision_effects``.
+Who is asking comes from ``blaize.decisions.requester``, whether the referrer is trusted
+from ``blaize.decisions.trusted_referrer``, the decision from ``blaize.decisions.rules`` (scripts
+in the sandbox of ``blaize.decisions.scripting``), what the requirements see from
+``blaize.decisions.requirements``, and what it writes (gift claims, meter views, credits)
+from ``blaize.decisions.effects``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.decision_effects import gift_lets_through, use_up
-from contractkit.impl.blaize.decision_identity import identify
+from contractkit.impl.blaize.decisions.effects import gift_lets_through, use_up
+from contractkit.impl.blaize.decisions.protocol import PASS_THROUGH
+from contractkit.impl.blaize.decisions.requester import identify
+from contractkit.impl.blaize.decisions.requirements import resolver
+from contractkit.impl.blaize.decisions.rules import evaluate, request_view
+from contractkit.impl.blaize.decisions.trusted_referrer import is_trusted
 from contractkit.impl.blaize.handlers.request_rules import rules_in_order, script_limits
-from contractkit.impl.blaize.rule_decisions import PASS_THROUGH
-from contractkit.impl.blaize.rule_engine import evaluate, request_view
-from contractkit.impl.blaize.rule_requirements import resolver
-from contractkit.impl.blaize.trusted_referrer import is_trusted
+from contractkit.impl.blaize.identity.access import Permission, authorize
 
 
 def decide_request(

@@ -1,6 +1,6 @@
-"""Handlers of the entitlements module: the product operations of ``blaize.catalogue``."""
+"""Handlers of the entitlements module: the product operations of ``blaize.catalogue.products``."""
 
-from contractkit.impl.blaize.catalogue import ENTITLEMENTS, Handlers
+from contractkit.impl.blaize.catalogue.products import ENTITLEMENTS, Handlers
 
 _handlers = Handlers(ENTITLEMENTS)
 list_entitlements = _handlers.list_all

@@ -15,11 +15,15 @@ from urllib.parse import quote
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.content.models import (
+    FeatureRuleCounter,
+    FeatureRuleTag,
+    FeatureRuleVersion,
+)
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.keyed import SaveAnswer, one_writer_wins, save_answer
-from contractkit.impl.blaize.models import FeatureRuleCounter, FeatureRuleTag, FeatureRuleVersion
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.keyed import SaveAnswer, one_writer_wins, save_answer
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import conflict, not_found
 from contractkit.impl.timeutil import as_utc
 

@@ -9,11 +9,17 @@ from urllib.parse import quote
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.content.models import Form, FormField
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
-from contractkit.impl.blaize.models import Form, FormField, UserSchemaField
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.models import UserSchemaField
+from contractkit.impl.blaize.tenancy.keyed import (
+    SaveAnswer,
+    keyed_row,
+    one_writer_wins,
+    save_answer,
+)
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import conflict, not_found
 from contractkit.impl.timeutil import utcnow
 

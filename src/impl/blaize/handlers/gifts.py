@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.catalogue.gifting import path_key
+from contractkit.impl.blaize.catalogue.models import Gift
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.gifting import path_key
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import Gift
-from contractkit.impl.blaize.records import tenant_rows
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import not_found
 from contractkit.impl.timeutil import isoformat
 

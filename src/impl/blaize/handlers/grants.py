@@ -6,15 +6,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
-from contractkit.impl.blaize.access_model import access_model
+from contractkit.impl.blaize.catalogue.access_model import access_model
+from contractkit.impl.blaize.catalogue.models import Grant
+from contractkit.impl.blaize.catalogue.references import refuse_unknown
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import Account, Grant, User
-from contractkit.impl.blaize.records import grant_view, owned, tenant_rows
-from contractkit.impl.blaize.references import refuse_unknown
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
-from contractkit.impl.blaize.webhook_events import (
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.models import Account, User
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import grant_view, owned, tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.webhooks.events import (
     GRANT_CREATE,
     GRANT_DELETE,
     GRANT_UPDATE,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import forbidden, load_caller
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.installation import install_tenant
+from contractkit.impl.blaize.identity.access import forbidden, load_caller
+from contractkit.impl.blaize.identity.installation import install_tenant
 from contractkit.impl.errors import ApiError
 
 

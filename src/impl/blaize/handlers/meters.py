@@ -1,6 +1,6 @@
-"""Handlers of the meters module: the shared product operations of ``blaize.catalogue``."""
+"""Handlers of the meters module: the shared product operations of ``blaize.catalogue.products``."""
 
-from contractkit.impl.blaize.catalogue import METERS, Handlers
+from contractkit.impl.blaize.catalogue.products import METERS, Handlers
 
 _handlers = Handlers(METERS)
 list_meters = _handlers.list_all

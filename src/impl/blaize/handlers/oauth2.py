@@ -7,7 +7,7 @@ from typing import Any
 from connexion.context import scope as current_scope
 
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.oauth import (
+from contractkit.impl.blaize.identity.oauth import (
     CodeReused,
     OAuthRefused,
     exchange_code,

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.catalogue.models import Product
+from contractkit.impl.blaize.catalogue.references import drop_links, refuse_unknown, replace_links
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.models import Product
-from contractkit.impl.blaize.records import tenant_rows
-from contractkit.impl.blaize.references import drop_links, refuse_unknown, replace_links
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.records import tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import conflict, not_found
 
 KIND = "product"

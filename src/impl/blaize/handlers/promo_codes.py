@@ -10,16 +10,16 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from contractkit.impl.blaize.access import Permission, authorize, forbidden
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.graphql_http import (
+from contractkit.impl.blaize.identity.access import Permission, authorize, forbidden
+from contractkit.impl.blaize.promo.http import (
     GraphQLRequest,
     errors_body,
     execute,
     graphql_request,
     prepare,
 )
-from contractkit.impl.blaize.promo_graphql import PROMO_SCHEMA, PromoScope
+from contractkit.impl.blaize.promo.schema import PROMO_SCHEMA, PromoScope
 
 
 def _run(ctx: BlaizeContext, request: GraphQLRequest, token_info: dict[str, Any]) -> dict:

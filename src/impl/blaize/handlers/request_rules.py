@@ -12,15 +12,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import RequestRule
-from contractkit.impl.blaize.records import tenant_rows
-from contractkit.impl.blaize.rule_patterns import pattern_error
-from contractkit.impl.blaize.scripting import ScriptLimits, compile_error
+from contractkit.impl.blaize.decisions.models import RequestRule
+from contractkit.impl.blaize.decisions.patterns import pattern_error
+from contractkit.impl.blaize.decisions.scripting import ScriptLimits, compile_error
+from contractkit.impl.blaize.identity.access import Permission, authorize
 from contractkit.impl.blaize.settings import BlaizeSettings
-from contractkit.impl.blaize.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import ApiError, conflict, not_found
 from contractkit.impl.timeutil import utcnow
 

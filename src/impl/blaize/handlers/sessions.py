@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.user_sessions import (
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.sessions import (
     authenticate_user,
+    end_session,
     live_session,
     lookup,
     open_operation_tenant,
@@ -57,7 +58,7 @@ def delete_site_session(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(live_session(session, caller.tenant_id, id, site))
+        end_session(session, caller.tenant_id, id, site)
     return {"message": "Session deleted successfully"}, 200
 
 

@@ -7,11 +7,16 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from contractkit.impl.blaize.access import Permission, authorize
+from contractkit.impl.blaize.content.models import StaticItem
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.keyed import SaveAnswer, keyed_row, one_writer_wins, save_answer
-from contractkit.impl.blaize.models import StaticItem
-from contractkit.impl.blaize.storable import refuse_unstorable
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.keyed import (
+    SaveAnswer,
+    keyed_row,
+    one_writer_wins,
+    save_answer,
+)
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.timeutil import utcnow
 
 

@@ -14,14 +14,14 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contractkit.impl.blaize.access import Permission, authorize
 from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.ids import new_id
-from contractkit.impl.blaize.models import Webhook, WebhookAttempt, WebhookDelivery
-from contractkit.impl.blaize.records import owned, tenant_rows
-from contractkit.impl.blaize.signing import new_salt
-from contractkit.impl.blaize.storable import refuse_unstorable
-from contractkit.impl.blaize.webhook_signing import webhook_secret
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.signing import new_salt
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import owned, tenant_rows
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
+from contractkit.impl.blaize.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from contractkit.impl.blaize.webhooks.signing import webhook_secret
 from contractkit.impl.errors import conflict
 from contractkit.impl.timeutil import isoformat
 

@@ -1,0 +1,217 @@
+"""The grantable products (entitlements, bundles, meters, credits) and their shared handlers.
+
+Each kind is listed, created under an id Blaize assigns, upserted under an id the client
+chooses (201 created, 200 replaced: the body replaces every field, omitted ones take their
+defaults), read and deleted. References to other products are checked and indexed
+(``blaize.catalogue.references``); deleting a product deletes its grants and its usage counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from contractkit.impl.blaize.catalogue.holdings import Ref
+from contractkit.impl.blaize.catalogue.models import (
+    Bundle,
+    Credit,
+    CreditUsage,
+    Entitlement,
+    Grant,
+    Meter,
+    MeterAnchor,
+    MeterUsage,
+)
+from contractkit.impl.blaize.catalogue.references import (
+    drop_links,
+    refuse_referenced,
+    refuse_unknown,
+    replace_links,
+)
+from contractkit.impl.blaize.context import BlaizeContext
+from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.records import set_fields_view, tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
+from contractkit.impl.db import Base
+from contractkit.impl.errors import not_found
+
+Product = Entitlement | Bundle | Meter | Credit
+BUNDLE_KINDS = {
+    "entitlements": "entitlement",
+    "meters": "meter",
+    "credits": "credit",
+    "bundles": "bundle",
+}
+"""Keys of a bundle's ``includes``, and the kind of product each lists."""
+
+
+def _delivered(body: dict[str, Any]) -> list[Ref]:
+    return [("entitlement", entitlement_id) for entitlement_id in body.get("delivers") or []]
+
+
+def _included(body: dict[str, Any]) -> list[Ref]:
+    includes = body.get("includes") or {}
+    return [
+        (kind, item_id) for key, kind in BUNDLE_KINDS.items() for item_id in includes.get(key) or []
+    ]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of product: its table, its fields (with defaults) and what it refers to."""
+
+    name: str
+    model: type[Product]
+    collection: str
+    defaults: dict[str, Any]
+    references: Callable[[dict[str, Any]], list[Ref]] = lambda body: []
+    usage: tuple[tuple[type[Base], str], ...] = field(default=())
+    """Tables counting the product's use, with the column naming it."""
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+
+COMMON = {"label": None, "description": None, "auto_assign": "none"}
+ENTITLEMENTS = Kind("entitlement", Entitlement, "/v3/entitlements", COMMON)
+BUNDLES = Kind("bundle", Bundle, "/v3/bundles", {**COMMON, "includes": {}}, _included)
+METERS = Kind(
+    "meter",
+    Meter,
+    "/v3/meters",
+    {
+        **COMMON,
+        "unit": None,
+        "limit": 0,
+        "cycle": "calendar",
+        "period": "monthly",
+        "timezone": "+0:00",
+        "delivers": [],
+    },
+    _delivered,
+    ((MeterUsage, "meter_id"), (MeterAnchor, "meter_id")),
+)
+CREDITS = Kind(
+    "credit",
+    Credit,
+    "/v3/credits",
+    {**COMMON, "unit": None, "quantity": 0, "delivers": []},
+    _delivered,
+    ((CreditUsage, "credit_id"),),
+)
+
+
+def view(kind: Kind, row: Product) -> dict[str, Any]:
+    """The stored product: its id and every field that has a value."""
+    return set_fields_view(row.id, row, kind.defaults)
+
+
+def find(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product | None:
+    return None if contains_nul(product_id) else session.get(kind.model, (tenant_id, product_id))
+
+
+def owned_product(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product:
+    row = find(session, kind, tenant_id, product_id)
+    if row is None:
+        raise not_found(kind.title)
+    return row
+
+
+def _write(session: Session, kind: Kind, row: Product, body: dict[str, Any]) -> None:
+    refs = kind.references(body)
+    refuse_unknown(session, row.tenant_id, refs, (kind.name, row.id))
+    for name, default in kind.defaults.items():
+        setattr(row, name, body.get(name, default))
+    session.flush()
+    replace_links(session, row.tenant_id, (kind.name, row.id), refs)
+
+
+def _saved(ctx: BlaizeContext, kind: Kind, product_id: str, verb: str) -> dict[str, str]:
+    uri = ctx.uri(f"{kind.collection}/{product_id}")
+    return {"id": product_id, "message": f"{kind.title} {verb} successfully", "uri": uri}
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """The five operations of one kind's module document, bound to the kind."""
+
+    kind: Kind
+
+    def list_all(self, ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
+        with ctx.db.transaction() as session:
+            caller = authorize(session, token_info, Permission.READ)
+            rows = tenant_rows(session, self.kind.model, caller.tenant_id)
+            return {"results": [view(self.kind, row) for row in rows]}, 200
+
+    def create(
+        self, ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
+    ) -> tuple[dict, int, dict]:
+        kind = self.kind
+        with ctx.db.transaction() as session:
+            caller = authorize(session, token_info, Permission.WRITE)
+            refuse_unstorable(body)
+            row = kind.model(tenant_id=caller.tenant_id, id=new_id())
+            session.add(row)
+            _write(session, kind, row, body)
+        answer = _saved(ctx, kind, row.id, "created")
+        return answer, 201, ctx.location(f"{kind.collection}/{row.id}")
+
+    def upsert(
+        self, ctx: BlaizeContext, id: str, body: dict[str, Any], token_info: dict[str, Any]
+    ) -> tuple[dict, int] | tuple[dict, int, dict]:
+        kind = self.kind
+        with ctx.db.transaction() as session:
+            caller = authorize(session, token_info, Permission.WRITE)
+            refuse_unstorable(id, body)
+            row = find(session, kind, caller.tenant_id, id)
+            created = row is None
+            if row is None:
+                row = kind.model(tenant_id=caller.tenant_id, id=id)
+                session.add(row)
+            _write(session, kind, row, body)
+        if created:
+            answer = _saved(ctx, kind, id, "created")
+            return answer, 201, ctx.location(f"{kind.collection}/{id}")
+        return _saved(ctx, kind, id, "updated"), 200
+
+    def get(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
+        with ctx.db.transaction() as session:
+            caller = authorize(session, token_info, Permission.READ)
+            return view(self.kind, owned_product(session, self.kind, caller.tenant_id, id)), 200
+
+    def delete(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
+        with ctx.db.transaction() as session:
+            caller = authorize(session, token_info, Permission.WRITE)
+            row = owned_product(session, self.kind, caller.tenant_id, id)
+            remove(session, self.kind, row)
+        return {"message": f"{self.kind.title} deleted successfully"}, 200
+
+
+def remove(session: Session, kind: Kind, row: Product) -> None:
+    """Delete a product no other product refers to (else 409), with its grants and usage."""
+    tenant_id, product_id = row.tenant_id, row.id
+    refuse_referenced(session, tenant_id, (kind.name, product_id))
+    drop_links(session, tenant_id, (kind.name, product_id))
+    cleanups = [
+        delete(Grant).where(
+            Grant.tenant_id == tenant_id,
+            Grant.entitlement_type == kind.name,
+            Grant.entitlement_id == product_id,
+        )
+    ]
+    cleanups.extend(
+        delete(model).where(
+            model.tenant_id == tenant_id,  # type: ignore[attr-defined]
+            getattr(model, column) == product_id,
+        )
+        for model, column in kind.usage
+    )
+    for statement in cleanups:
+        session.execute(statement.execution_options(synchronize_session=False))
+    session.delete(row)

@@ -1,0 +1,3 @@
+"""Content served to sites: forms, static items, cache configurations with origin responses and
+evictions, feature rules.
+"""

@@ -1,0 +1,1 @@
+"""Promo codes over GraphQL (graphql-core): the schema, GraphQL over HTTP and its limits."""

@@ -1,0 +1,3 @@
+"""Tenants and what every context shares: ids, tenant-scoped lookups, client-keyed rows, storable
+text.
+"""
