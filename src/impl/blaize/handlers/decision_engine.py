@@ -14,11 +14,11 @@ from typing import Any
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.decisions.effects import gift_lets_through, use_up
 from contractkit.impl.blaize.decisions.protocol import PASS_THROUGH
+from contractkit.impl.blaize.decisions.request_rules import rules_in_order, script_limits
 from contractkit.impl.blaize.decisions.requester import identify
 from contractkit.impl.blaize.decisions.requirements import resolver
 from contractkit.impl.blaize.decisions.rules import evaluate, request_view
 from contractkit.impl.blaize.decisions.trusted_referrer import is_trusted
-from contractkit.impl.blaize.handlers.request_rules import rules_in_order, script_limits
 from contractkit.impl.blaize.identity.access import Permission, authorize
 
 
