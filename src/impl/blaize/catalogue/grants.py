@@ -69,7 +69,7 @@ def grant_to_user(session: Session, tenant_id: str, user_id: str, product: Ref) 
     return grant
 
 
-def save_user_grant(
+def store_user_grant(
     session: Session, tenant_id: str, user_id: str, grant_id: str, product: Ref
 ) -> tuple[Grant, bool]:
     """Create or replace the user's grant under ``grant_id``; 409 when another holder has it.

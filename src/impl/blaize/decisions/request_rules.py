@@ -63,7 +63,7 @@ def refuse_unrunnable(body: dict[str, Any], limits: ScriptLimits) -> None:
             raise _invalid(f"{name} does not compile: {problem}")
 
 
-def save_rule(session: Session, tenant_id: str, body: dict[str, Any]) -> tuple[str, bool]:
+def store_rule(session: Session, tenant_id: str, body: dict[str, Any]) -> tuple[str, bool]:
     """Create or replace the rule the body describes (under a new id when it names none).
 
     Returns the rule's id and whether it was created; 409 when another request saved the

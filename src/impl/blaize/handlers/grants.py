@@ -10,7 +10,7 @@ from contractkit.impl.blaize.catalogue.grants import (
     grant_to_user,
     require_user,
     revoke_grant,
-    save_user_grant,
+    store_user_grant,
     user_grant,
     user_grants,
 )
@@ -78,7 +78,8 @@ def upsert_user_grant(
         caller = authorize(session, token_info, Permission.WRITE)
         require_user(session, caller.tenant_id, userId)
         refuse_unstorable(grantId, body)
-        grant, created = save_user_grant(session, caller.tenant_id, userId, grantId, _product(body))
+        product = _product(body)
+        grant, created = store_user_grant(session, caller.tenant_id, userId, grantId, product)
     if created:
         answer = _answer(ctx, grant, "Grant created successfully")
         return answer, 201, ctx.location(f"/v3/users/{grant.user_id}/grants/{grant.id}")

@@ -15,8 +15,8 @@ from contractkit.impl.blaize.decisions.request_rules import (
     refuse_unrunnable,
     remove_rule,
     rules_in_order,
-    save_rule,
     script_limits,
+    store_rule,
 )
 from contractkit.impl.blaize.identity.access import Permission, authorize
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
@@ -49,7 +49,7 @@ def save_request_rule(
         caller = authorize(session, token_info, Permission.WRITE)
         refuse_unstorable(body)
         refuse_unrunnable(body, script_limits(ctx.settings))
-        rule_id, created = save_rule(session, caller.tenant_id, body)
+        rule_id, created = store_rule(session, caller.tenant_id, body)
     uri = ctx.uri(f"/v3/request-rules/{rule_id}")
     if created:
         answer = {"id": rule_id, "message": "Request rule created successfully", "uri": uri}
