@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from contractkit.impl.blaize.catalogue.models import Gift
 from contractkit.impl.blaize.people.subjects import parse_subject
 from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
 from contractkit.impl.blaize.tenancy.storable import contains_nul
-from contractkit.impl.errors import not_found
 from contractkit.impl.timeutil import utcnow
 
 
@@ -40,10 +40,7 @@ def add_gift(session: Session, tenant_id: str, uri: str) -> Gift:
 
 def find_gift(session: Session, tenant_id: str, gift_id: str) -> Gift:
     """The tenant's gift with this id, claimed or not, or 404."""
-    gift = None if contains_nul(gift_id) else session.get(Gift, (tenant_id, gift_id))
-    if gift is None:
-        raise not_found("Gift")
-    return gift
+    return keyed_row(session, Gift, tenant_id, gift_id, "Gift")
 
 
 def remove_gift(session: Session, gift: Gift) -> None:

@@ -33,10 +33,10 @@ from contractkit.impl.blaize.catalogue.references import (
     replace_links,
 )
 from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
 from contractkit.impl.blaize.tenancy.storable import contains_nul
 from contractkit.impl.db import Base
-from contractkit.impl.errors import not_found
 
 Product = Entitlement | Bundle | Meter | Credit
 BUNDLE_KINDS = {
@@ -116,10 +116,7 @@ def _stored(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Pr
 
 def find_product(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product:
     """The tenant's product of this kind with this id, or 404."""
-    row = _stored(session, kind, tenant_id, product_id)
-    if row is None:
-        raise not_found(kind.title)
-    return row
+    return keyed_row(session, kind.model, tenant_id, product_id, kind.title)
 
 
 def _write(session: Session, kind: Kind, row: Product, body: dict[str, Any]) -> None:

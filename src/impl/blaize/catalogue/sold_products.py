@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.models import Product
 from contractkit.impl.blaize.catalogue.references import drop_links, refuse_unknown, replace_links
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
-from contractkit.impl.blaize.tenancy.storable import contains_nul
-from contractkit.impl.errors import not_found
 
 KIND = "product"
 
@@ -22,10 +21,7 @@ def tenant_products(session: Session, tenant_id: str) -> list[Product]:
 
 def find_product(session: Session, tenant_id: str, product_id: str) -> Product:
     """The tenant's product with this id, or 404."""
-    product = None if contains_nul(product_id) else session.get(Product, (tenant_id, product_id))
-    if product is None:
-        raise not_found("Product")
-    return product
+    return keyed_row(session, Product, tenant_id, product_id, "Product")
 
 
 def store_product(

@@ -17,9 +17,9 @@ from contractkit.impl.blaize.decisions.patterns import pattern_error
 from contractkit.impl.blaize.decisions.scripting import ScriptLimits, compile_error
 from contractkit.impl.blaize.settings import BlaizeSettings
 from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
-from contractkit.impl.blaize.tenancy.storable import contains_nul
-from contractkit.impl.errors import ApiError, conflict, not_found
+from contractkit.impl.errors import ApiError, conflict
 from contractkit.impl.timeutil import utcnow
 
 SCRIPT_TYPE = "javascript"
@@ -38,10 +38,7 @@ def rules_in_order(session: Session, tenant_id: str) -> list[RequestRule]:
 
 def find_rule(session: Session, tenant_id: str, rule_id: str) -> RequestRule:
     """The tenant's rule with this id, or 404."""
-    rule = None if contains_nul(rule_id) else session.get(RequestRule, (tenant_id, rule_id))
-    if rule is None:
-        raise not_found("Request rule")
-    return rule
+    return keyed_row(session, RequestRule, tenant_id, rule_id, "Request rule")
 
 
 def _invalid(message: str) -> ApiError:

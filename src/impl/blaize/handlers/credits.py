@@ -3,9 +3,9 @@
 from contractkit.impl.blaize.catalogue.products import CREDITS
 from contractkit.impl.blaize.handlers.product_operations import ProductOperations
 
-_operations = ProductOperations(CREDITS)
-list_credits = _operations.list_all
-create_credit = _operations.create
-upsert_credit = _operations.upsert
-get_credit = _operations.get
-delete_credit = _operations.delete
+_handlers = ProductOperations(CREDITS)
+list_credits = _handlers.list_all
+create_credit = _handlers.create
+upsert_credit = _handlers.upsert
+get_credit = _handlers.get
+delete_credit = _handlers.delete
