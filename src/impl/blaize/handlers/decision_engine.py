@@ -1,8 +1,9 @@
 """Handler of the decision_engine module: the HTTP response the tenant's request rules decide.
 
 Who is asking comes from ``blaize.decisions.requester``, whether the referrer is trusted
-from ``blaize.decisions.trusted_referrer``, the decision from ``blaize.decisions.rules`` (scripts
-in the sandbox of ``blaize.decisions.scripting``), what the requirements see from
+from ``blaize.decisions.trusted_referrer``, the rules and their limits from
+``blaize.decisions.request_rules``, the decision from ``blaize.decisions.rules`` (scripts in
+the sandbox of ``blaize.decisions.scripting``), what the requirements see from
 ``blaize.decisions.requirements``, and what it writes (gift claims, meter views, credits)
 from ``blaize.decisions.effects``.
 """
