@@ -11,7 +11,9 @@ import httpx
 import pytest
 import yaml
 from graphql import get_introspection_query
+from sqlalchemy.exc import IntegrityError
 
+from contractkit.impl.blaize.promo.clashes import run_again_on_clash
 from contractkit.impl.blaize.promo.models import PromoCode
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin, AdminFactory
@@ -427,3 +429,24 @@ async def test_the_server_log_holds_no_notice_about_the_two_body_forms(
         assert (await as_json(client, admin, "{ listBraintreePromoCodes { code } }")).is_success
         assert (await raw(client, admin, "{ listBraintreePromoCodes { code } }")).is_success
     assert not [record for record in caplog.records if "content types" in record.getMessage()]
+
+
+def test_a_clash_with_a_concurrent_store_runs_the_request_once_more_and_only_once() -> None:
+    runs: list[int] = []
+
+    def clashing_once() -> str:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise IntegrityError("INSERT", {}, Exception("unique"))
+        return "refused as taken"
+
+    assert run_again_on_clash(clashing_once) == "refused as taken"
+    assert runs == [0, 1]
+
+    def always_clashing() -> str:
+        runs.append(len(runs))
+        raise IntegrityError("INSERT", {}, Exception("unique"))
+
+    with pytest.raises(IntegrityError):
+        run_again_on_clash(always_clashing)
+    assert runs == [0, 1, 2, 3]

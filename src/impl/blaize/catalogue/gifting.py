@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.models import Gift
 from contractkit.impl.blaize.people.subjects import parse_subject
+from contractkit.impl.blaize.tenancy.ids import new_id
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
+from contractkit.impl.blaize.tenancy.records import tenant_rows
 from contractkit.impl.blaize.tenancy.storable import contains_nul
 from contractkit.impl.timeutil import utcnow
 
@@ -21,6 +24,27 @@ from contractkit.impl.timeutil import utcnow
 def path_key(value: str) -> str:
     """The path portion of a path or URL, without leading slashes."""
     return urlsplit(value).path.lstrip("/")
+
+
+def unclaimed_gifts(session: Session, tenant_id: str) -> list[Gift]:
+    """The tenant's gifts nobody has claimed yet, oldest first."""
+    return tenant_rows(session, Gift, tenant_id, Gift.claimed_at.is_(None))
+
+
+def add_gift(session: Session, tenant_id: str, uri: str) -> Gift:
+    """A new, unclaimed gift of the path of ``uri``."""
+    gift = Gift(tenant_id=tenant_id, id=new_id(), uri=uri, path_key=path_key(uri))
+    session.add(gift)
+    return gift
+
+
+def find_gift(session: Session, tenant_id: str, gift_id: str) -> Gift:
+    """The tenant's gift with this id, claimed or not, or 404."""
+    return keyed_row(session, Gift, tenant_id, gift_id, "Gift")
+
+
+def remove_gift(session: Session, gift: Gift) -> None:
+    session.delete(gift)
 
 
 def claim_gift(session: Session, tenant_id: str, gift_id: str, path: str, claimant: str) -> bool:

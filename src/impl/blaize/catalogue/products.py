@@ -1,9 +1,9 @@
-"""The grantable products (entitlements, bundles, meters, credits) and their shared handlers.
+"""The grantable products: entitlements, bundles, meters and credits, one table per kind.
 
-Each kind is listed, created under an id Blaize assigns, upserted under an id the client
-chooses (201 created, 200 replaced: the body replaces every field, omitted ones take their
-defaults), read and deleted. References to other products are checked and indexed
-(``blaize.catalogue.references``); deleting a product deletes its grants and its usage counts.
+Each kind is listed, created under an id Blaize assigns, stored under an id the client
+chooses (the body replaces every field, omitted ones take their defaults), read and deleted.
+References to other products are checked and indexed (``blaize.catalogue.references``);
+deleting a product deletes its grants and its usage counts.
 """
 
 from __future__ import annotations
@@ -32,13 +32,11 @@ from contractkit.impl.blaize.catalogue.references import (
     refuse_unknown,
     replace_links,
 )
-from contractkit.impl.blaize.context import BlaizeContext
-from contractkit.impl.blaize.identity.access import Permission, authorize
 from contractkit.impl.blaize.tenancy.ids import new_id
-from contractkit.impl.blaize.tenancy.records import set_fields_view, tenant_rows
-from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
+from contractkit.impl.blaize.tenancy.keyed import keyed_row
+from contractkit.impl.blaize.tenancy.records import tenant_rows
+from contractkit.impl.blaize.tenancy.storable import contains_nul
 from contractkit.impl.db import Base
-from contractkit.impl.errors import not_found
 
 Product = Entitlement | Bundle | Meter | Credit
 BUNDLE_KINDS = {
@@ -107,20 +105,18 @@ CREDITS = Kind(
 )
 
 
-def view(kind: Kind, row: Product) -> dict[str, Any]:
-    """The stored product: its id and every field that has a value."""
-    return set_fields_view(row.id, row, kind.defaults)
+def products_of(session: Session, kind: Kind, tenant_id: str) -> list[Product]:
+    """The tenant's products of this kind, oldest first."""
+    return tenant_rows(session, kind.model, tenant_id)
 
 
-def find(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product | None:
+def _stored(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product | None:
     return None if contains_nul(product_id) else session.get(kind.model, (tenant_id, product_id))
 
 
-def owned_product(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product:
-    row = find(session, kind, tenant_id, product_id)
-    if row is None:
-        raise not_found(kind.title)
-    return row
+def find_product(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product:
+    """The tenant's product of this kind with this id, or 404."""
+    return keyed_row(session, kind.model, tenant_id, product_id, kind.title)
 
 
 def _write(session: Session, kind: Kind, row: Product, body: dict[str, Any]) -> None:
@@ -132,68 +128,28 @@ def _write(session: Session, kind: Kind, row: Product, body: dict[str, Any]) -> 
     replace_links(session, row.tenant_id, (kind.name, row.id), refs)
 
 
-def _saved(ctx: BlaizeContext, kind: Kind, product_id: str, verb: str) -> dict[str, str]:
-    uri = ctx.uri(f"{kind.collection}/{product_id}")
-    return {"id": product_id, "message": f"{kind.title} {verb} successfully", "uri": uri}
+def add_product(session: Session, kind: Kind, tenant_id: str, body: dict[str, Any]) -> Product:
+    """A new product of the body's fields (omitted ones take their defaults), under a new id."""
+    row = kind.model(tenant_id=tenant_id, id=new_id())
+    session.add(row)
+    _write(session, kind, row, body)
+    return row
 
 
-@dataclass(frozen=True)
-class Handlers:
-    """The five operations of one kind's module document, bound to the kind."""
-
-    kind: Kind
-
-    def list_all(self, ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-        with ctx.db.transaction() as session:
-            caller = authorize(session, token_info, Permission.READ)
-            rows = tenant_rows(session, self.kind.model, caller.tenant_id)
-            return {"results": [view(self.kind, row) for row in rows]}, 200
-
-    def create(
-        self, ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
-    ) -> tuple[dict, int, dict]:
-        kind = self.kind
-        with ctx.db.transaction() as session:
-            caller = authorize(session, token_info, Permission.WRITE)
-            refuse_unstorable(body)
-            row = kind.model(tenant_id=caller.tenant_id, id=new_id())
-            session.add(row)
-            _write(session, kind, row, body)
-        answer = _saved(ctx, kind, row.id, "created")
-        return answer, 201, ctx.location(f"{kind.collection}/{row.id}")
-
-    def upsert(
-        self, ctx: BlaizeContext, id: str, body: dict[str, Any], token_info: dict[str, Any]
-    ) -> tuple[dict, int] | tuple[dict, int, dict]:
-        kind = self.kind
-        with ctx.db.transaction() as session:
-            caller = authorize(session, token_info, Permission.WRITE)
-            refuse_unstorable(id, body)
-            row = find(session, kind, caller.tenant_id, id)
-            created = row is None
-            if row is None:
-                row = kind.model(tenant_id=caller.tenant_id, id=id)
-                session.add(row)
-            _write(session, kind, row, body)
-        if created:
-            answer = _saved(ctx, kind, id, "created")
-            return answer, 201, ctx.location(f"{kind.collection}/{id}")
-        return _saved(ctx, kind, id, "updated"), 200
-
-    def get(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-        with ctx.db.transaction() as session:
-            caller = authorize(session, token_info, Permission.READ)
-            return view(self.kind, owned_product(session, self.kind, caller.tenant_id, id)), 200
-
-    def delete(self, ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-        with ctx.db.transaction() as session:
-            caller = authorize(session, token_info, Permission.WRITE)
-            row = owned_product(session, self.kind, caller.tenant_id, id)
-            remove(session, self.kind, row)
-        return {"message": f"{self.kind.title} deleted successfully"}, 200
+def store_product(
+    session: Session, kind: Kind, tenant_id: str, product_id: str, body: dict[str, Any]
+) -> bool:
+    """Create or replace the product under ``product_id``; returns whether it was created."""
+    row = _stored(session, kind, tenant_id, product_id)
+    created = row is None
+    if row is None:
+        row = kind.model(tenant_id=tenant_id, id=product_id)
+        session.add(row)
+    _write(session, kind, row, body)
+    return created
 
 
-def remove(session: Session, kind: Kind, row: Product) -> None:
+def remove_product(session: Session, kind: Kind, row: Product) -> None:
     """Delete a product no other product refers to (else 409), with its grants and usage."""
     tenant_id, product_id = row.tenant_id, row.id
     refuse_referenced(session, tenant_id, (kind.name, product_id))

@@ -157,6 +157,22 @@ def evict(session: Session, caller: Caller, pattern: str) -> OriginEviction:
     return eviction
 
 
+def tenant_evictions(session: Session, tenant_id: str) -> list[OriginEviction]:
+    """The tenant's evictions, newest first."""
+    query = (
+        select(OriginEviction)
+        .where(OriginEviction.tenant_id == tenant_id)
+        .order_by(OriginEviction.requested_at.desc(), OriginEviction.id)
+    )
+    return list(session.scalars(query))
+
+
+def cached_responses(session: Session, tenant_id: str) -> list[CachedOriginResponse]:
+    """The tenant's cached origin responses, evicted ones included."""
+    query = select(CachedOriginResponse).where(CachedOriginResponse.tenant_id == tenant_id)
+    return list(session.scalars(query))
+
+
 def eviction_view(eviction: OriginEviction) -> dict[str, Any]:
     return {
         "id": eviction.id,

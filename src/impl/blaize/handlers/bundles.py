@@ -1,8 +1,9 @@
-"""Handlers of the bundles module: shared product operations (``blaize.catalogue.products``)."""
+"""Handlers of the bundles module: the shared product operations (``product_operations``)."""
 
-from contractkit.impl.blaize.catalogue.products import BUNDLES, Handlers
+from contractkit.impl.blaize.catalogue.products import BUNDLES
+from contractkit.impl.blaize.handlers.product_operations import ProductOperations
 
-_handlers = Handlers(BUNDLES)
+_handlers = ProductOperations(BUNDLES)
 list_bundles = _handlers.list_all
 create_bundle = _handlers.create
 upsert_bundle = _handlers.upsert

@@ -4,54 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from contractkit.impl.blaize.content.models import (
-    CacheConfiguration,
-    CachedOriginResponse,
-    OriginEviction,
+from contractkit.impl.blaize.content.cache_configurations import (
+    add_configuration,
+    find_configuration,
+    remove_configuration,
+    replace_configuration,
+    tenant_configurations,
 )
+from contractkit.impl.blaize.content.models import CacheConfiguration
 from contractkit.impl.blaize.content.origin_cache import (
+    cached_responses,
     cached_view,
     compile_pattern,
     evict,
     eviction_view,
-    invalid_patterns,
+    tenant_evictions,
 )
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
-from contractkit.impl.blaize.tenancy.ids import new_id
-from contractkit.impl.blaize.tenancy.records import (
-    BODY_FIELD,
-    owned,
-    set_fields_view,
-    tenant_rows,
-    text_body,
-)
+from contractkit.impl.blaize.tenancy.records import BODY_FIELD, set_fields_view, text_body
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import ApiError
-
-WHAT = "Cache Configuration"
 
 
 def configuration_view(configuration: CacheConfiguration) -> dict[str, Any]:
     return set_fields_view(configuration.id, configuration, ("label", "conditions", "cache"))
 
 
-def _write(configuration: CacheConfiguration, body: dict[str, Any]) -> None:
-    """Store the body's documented members; 400 when a pattern is not a regular expression."""
-    invalid = invalid_patterns(body.get("conditions"))
-    if invalid:
-        raise ApiError(400, "bad_request", "A pattern is not a valid regular expression", invalid)
-    configuration.label = body.get("label")
-    configuration.conditions = body.get("conditions")
-    configuration.cache = body.get("cache")
-
-
 def list_cache_configurations(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        configurations = tenant_rows(session, CacheConfiguration, caller.tenant_id)
+        configurations = tenant_configurations(session, caller.tenant_id)
         return {"results": [configuration_view(c) for c in configurations]}, 200
 
 
@@ -61,9 +44,7 @@ def create_cache_configuration(
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
         refuse_unstorable(body)
-        configuration = CacheConfiguration(id=new_id(), tenant_id=caller.tenant_id)
-        _write(configuration, body)
-        session.add(configuration)
+        configuration = add_configuration(session, caller.tenant_id, body)
     uri = ctx.uri(f"/v3/cache-configurations/{configuration.id}")
     answer = {
         "id": configuration.id,
@@ -78,9 +59,7 @@ def get_cache_configuration(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return configuration_view(
-            owned(session, CacheConfiguration, id, caller.tenant_id, WHAT)
-        ), 200
+        return configuration_view(find_configuration(session, caller.tenant_id, id)), 200
 
 
 def update_cache_configuration(
@@ -88,10 +67,9 @@ def update_cache_configuration(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        configuration = owned(session, CacheConfiguration, id, caller.tenant_id, WHAT)
+        configuration = find_configuration(session, caller.tenant_id, id)
         refuse_unstorable(body)
-        _write(configuration, body)
-        session.flush()
+        replace_configuration(session, configuration, body)
         return configuration_view(configuration), 200
 
 
@@ -100,7 +78,7 @@ def delete_cache_configuration(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(owned(session, CacheConfiguration, id, caller.tenant_id, WHAT))
+        remove_configuration(session, find_configuration(session, caller.tenant_id, id))
     return {"message": "Cache configuration deleted successfully"}, 200
 
 
@@ -127,11 +105,7 @@ def evict_origin(ctx: BlaizeContext, body: object, token_info: dict[str, Any]) -
 def list_origin_evictions(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        evictions = session.scalars(
-            select(OriginEviction)
-            .where(OriginEviction.tenant_id == caller.tenant_id)
-            .order_by(OriginEviction.requested_at.desc(), OriginEviction.id)
-        )
+        evictions = tenant_evictions(session, caller.tenant_id)
         return {"results": [eviction_view(eviction) for eviction in evictions]}, 200
 
 
@@ -140,8 +114,6 @@ def list_cached_origin_responses(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        entries = session.scalars(
-            select(CachedOriginResponse).where(CachedOriginResponse.tenant_id == caller.tenant_id)
-        )
+        entries = cached_responses(session, caller.tenant_id)
         views = sorted((cached_view(entry) for entry in entries), key=lambda v: v["path"])
         return {"results": views}, 200

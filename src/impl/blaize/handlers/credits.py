@@ -1,8 +1,9 @@
-"""Handlers of the credits module: shared product operations (``blaize.catalogue.products``)."""
+"""Handlers of the credits module: the shared product operations (``product_operations``)."""
 
-from contractkit.impl.blaize.catalogue.products import CREDITS, Handlers
+from contractkit.impl.blaize.catalogue.products import CREDITS
+from contractkit.impl.blaize.handlers.product_operations import ProductOperations
 
-_handlers = Handlers(CREDITS)
+_handlers = ProductOperations(CREDITS)
 list_credits = _handlers.list_all
 create_credit = _handlers.create
 upsert_credit = _handlers.upsert

@@ -1,8 +1,9 @@
 """Handler of the decision_engine module: the HTTP response the tenant's request rules decide.
 
 Who is asking comes from ``blaize.decisions.requester``, whether the referrer is trusted
-from ``blaize.decisions.trusted_referrer``, the decision from ``blaize.decisions.rules`` (scripts
-in the sandbox of ``blaize.decisions.scripting``), what the requirements see from
+from ``blaize.decisions.trusted_referrer``, the rules and their limits from
+``blaize.decisions.request_rules``, the decision from ``blaize.decisions.rules`` (scripts in
+the sandbox of ``blaize.decisions.scripting``), what the requirements see from
 ``blaize.decisions.requirements``, and what it writes (gift claims, meter views, credits)
 from ``blaize.decisions.effects``.
 """
@@ -14,11 +15,11 @@ from typing import Any
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.decisions.effects import gift_lets_through, use_up
 from contractkit.impl.blaize.decisions.protocol import PASS_THROUGH
+from contractkit.impl.blaize.decisions.request_rules import rules_in_order, script_limits
 from contractkit.impl.blaize.decisions.requester import identify
 from contractkit.impl.blaize.decisions.requirements import resolver
 from contractkit.impl.blaize.decisions.rules import evaluate, request_view
 from contractkit.impl.blaize.decisions.trusted_referrer import is_trusted
-from contractkit.impl.blaize.handlers.request_rules import rules_in_order, script_limits
 from contractkit.impl.blaize.identity.access import Permission, authorize
 
 

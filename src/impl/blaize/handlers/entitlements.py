@@ -1,8 +1,9 @@
-"""Handlers of the entitlements module: the product operations of ``blaize.catalogue.products``."""
+"""Handlers of the entitlements module: the shared product operations (``product_operations``)."""
 
-from contractkit.impl.blaize.catalogue.products import ENTITLEMENTS, Handlers
+from contractkit.impl.blaize.catalogue.products import ENTITLEMENTS
+from contractkit.impl.blaize.handlers.product_operations import ProductOperations
 
-_handlers = Handlers(ENTITLEMENTS)
+_handlers = ProductOperations(ENTITLEMENTS)
 list_entitlements = _handlers.list_all
 create_entitlement = _handlers.create
 upsert_entitlement = _handlers.upsert

@@ -4,43 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from contractkit.impl.blaize.catalogue.access_model import access_model
+from contractkit.impl.blaize.catalogue.grants import (
+    account_grant,
+    grant_to_user,
+    require_user,
+    revoke_grant,
+    store_user_grant,
+    user_grant,
+    user_grants,
+)
+from contractkit.impl.blaize.catalogue.holdings import Ref
 from contractkit.impl.blaize.catalogue.models import Grant
-from contractkit.impl.blaize.catalogue.references import refuse_unknown
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
-from contractkit.impl.blaize.people.models import Account, User
-from contractkit.impl.blaize.tenancy.ids import new_id
-from contractkit.impl.blaize.tenancy.records import grant_view, owned, tenant_rows
-from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
-from contractkit.impl.blaize.webhooks.events import (
-    GRANT_CREATE,
-    GRANT_DELETE,
-    GRANT_UPDATE,
-    grant_changed,
-)
-from contractkit.impl.errors import conflict, not_found
+from contractkit.impl.blaize.tenancy.records import grant_view
+from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 
 
-def _user_grant(session: Session, tenant_id: str, user_id: str, grant_id: str) -> Grant:
-    owned(session, User, user_id, tenant_id, "User")
-    grant = None if contains_nul(grant_id) else session.get(Grant, (tenant_id, grant_id))
-    if grant is None or grant.user_id != user_id:
-        raise not_found("Grant")
-    return grant
-
-
-def _account_grant(session: Session, tenant_id: str, account_id: str, grant_id: str) -> Grant:
-    owned(session, Account, account_id, tenant_id, "Account")
-    grant = None if contains_nul(grant_id) else session.get(Grant, (tenant_id, grant_id))
-    if grant is None or grant.account_id != account_id:
-        raise not_found("Grant")
-    return grant
-
-
-def _product(body: dict[str, Any]) -> tuple[str, str]:
+def _product(body: dict[str, Any]) -> Ref:
     """The product a grant's body names."""
     return body["entitlement_type"], body["entitlement_id"]
 
@@ -55,8 +37,7 @@ def list_user_grants(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        owned(session, User, userId, caller.tenant_id, "User")
-        grants = tenant_rows(session, Grant, caller.tenant_id, Grant.user_id == userId)
+        grants = user_grants(session, caller.tenant_id, userId)
         return {"results": [grant_view(grant) for grant in grants]}, 200
 
 
@@ -65,18 +46,9 @@ def create_user_grant(
 ) -> tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        owned(session, User, userId, caller.tenant_id, "User")
+        require_user(session, caller.tenant_id, userId)
         refuse_unstorable(body)
-        refuse_unknown(session, caller.tenant_id, [_product(body)])
-        grant = Grant(
-            id=new_id(),
-            tenant_id=caller.tenant_id,
-            user_id=userId,
-            entitlement_type=body["entitlement_type"],
-            entitlement_id=body["entitlement_id"],
-        )
-        session.add(grant)
-        grant_changed(session, grant, GRANT_CREATE)
+        grant = grant_to_user(session, caller.tenant_id, userId, _product(body))
     answer = _answer(ctx, grant, "Grant created successfully")
     return answer, 201, {"Location": answer["uri"]}
 
@@ -86,7 +58,7 @@ def get_user_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return grant_view(_user_grant(session, caller.tenant_id, userId, grantId)), 200
+        return grant_view(user_grant(session, caller.tenant_id, userId, grantId)), 200
 
 
 def delete_user_grant(
@@ -94,9 +66,8 @@ def delete_user_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        grant = _user_grant(session, caller.tenant_id, userId, grantId)
-        grant_changed(session, grant, GRANT_DELETE)
-        session.delete(grant)
+        grant = user_grant(session, caller.tenant_id, userId, grantId)
+        revoke_grant(session, grant)
     return {"message": "Grant deleted successfully"}, 200
 
 
@@ -105,19 +76,10 @@ def upsert_user_grant(
 ) -> tuple[dict, int] | tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        owned(session, User, userId, caller.tenant_id, "User")
+        require_user(session, caller.tenant_id, userId)
         refuse_unstorable(grantId, body)
-        refuse_unknown(session, caller.tenant_id, [_product(body)])
-        grant = session.get(Grant, (caller.tenant_id, grantId))
-        created = grant is None
-        if grant is None:
-            grant = Grant(id=grantId, tenant_id=caller.tenant_id, user_id=userId)
-            session.add(grant)
-        elif grant.user_id != userId:
-            raise conflict("This grant id is taken by another grant")
-        grant.entitlement_type = body["entitlement_type"]
-        grant.entitlement_id = body["entitlement_id"]
-        grant_changed(session, grant, GRANT_CREATE if created else GRANT_UPDATE)
+        product = _product(body)
+        grant, created = store_user_grant(session, caller.tenant_id, userId, grantId, product)
     if created:
         answer = _answer(ctx, grant, "Grant created successfully")
         return answer, 201, ctx.location(f"/v3/users/{grant.user_id}/grants/{grant.id}")
@@ -129,7 +91,7 @@ def get_user_access_model(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        owned(session, User, userId, caller.tenant_id, "User")
+        require_user(session, caller.tenant_id, userId)
         return access_model(session, caller.tenant_id, userId), 200
 
 
@@ -138,7 +100,7 @@ def get_account_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return grant_view(_account_grant(session, caller.tenant_id, accountId, grantId)), 200
+        return grant_view(account_grant(session, caller.tenant_id, accountId, grantId)), 200
 
 
 def delete_account_grant(
@@ -146,7 +108,6 @@ def delete_account_grant(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        grant = _account_grant(session, caller.tenant_id, accountId, grantId)
-        grant_changed(session, grant, GRANT_DELETE)
-        session.delete(grant)
+        grant = account_grant(session, caller.tenant_id, accountId, grantId)
+        revoke_grant(session, grant)
     return {"message": "Grant deleted successfully"}, 200

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize, forbidden
+from contractkit.impl.blaize.promo.clashes import run_again_on_clash
 from contractkit.impl.blaize.promo.http import (
     GraphQLRequest,
     errors_body,
@@ -37,8 +36,4 @@ def execute_promo_code_graphql(
     ctx: BlaizeContext, body: object, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
     request = graphql_request(body)
-    try:
-        return _run(ctx, request, token_info), 200
-    except IntegrityError:
-        # A concurrent request stored the same code first: run again, it is refused as taken.
-        return _run(ctx, request, token_info), 200
+    return run_again_on_clash(lambda: _run(ctx, request, token_info)), 200

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
-
 from contractkit.impl.blaize.content.models import StaticItem
+from contractkit.impl.blaize.content.static_items import (
+    find_static_item,
+    remove_static_item,
+    static_item_ids,
+    store_static_item,
+)
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
-from contractkit.impl.blaize.tenancy.keyed import (
-    SaveAnswer,
-    keyed_row,
-    one_writer_wins,
-    save_answer,
-)
+from contractkit.impl.blaize.tenancy.keyed import SaveAnswer, one_writer_wins, save_answer
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
-from contractkit.impl.timeutil import utcnow
 
 
 def item_view(item: StaticItem) -> dict[str, str]:
@@ -27,20 +25,20 @@ def item_view(item: StaticItem) -> dict[str, str]:
 def list_static_items(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        ids = session.scalars(select(StaticItem.id).where(StaticItem.tenant_id == caller.tenant_id))
-        return {"results": [{"id": item_id} for item_id in sorted(ids)]}, 200
+        ids = static_item_ids(session, caller.tenant_id)
+        return {"results": [{"id": item_id} for item_id in ids]}, 200
 
 
 def get_static_item(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        return item_view(keyed_row(session, StaticItem, caller.tenant_id, id, "Static Item")), 200
+        return item_view(find_static_item(session, caller.tenant_id, id)), 200
 
 
 def delete_static_item(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        session.delete(keyed_row(session, StaticItem, caller.tenant_id, id, "Static Item"))
+        remove_static_item(session, find_static_item(session, caller.tenant_id, id))
     return {"message": "Static Item deleted successfully"}, 200
 
 
@@ -51,12 +49,6 @@ def save_static_item(
     with one_writer_wins("The static item"), ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
         refuse_unstorable(id, content)
-        item = session.get(StaticItem, (caller.tenant_id, id))
-        created = item is None
-        if item is None:
-            item = StaticItem(tenant_id=caller.tenant_id, id=id)
-            session.add(item)
-        item.item = content
-        item.updated_at = utcnow()
+        item, created = store_static_item(session, caller.tenant_id, id, content)
         view = item_view(item)
     return save_answer(view, ctx.uri(f"/v3/static/{quote(id, safe='')}"), created)
