@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.db import Base
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
 
 def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]) -> None:
     """Insert the row unless one with the same primary key exists (then nothing happens)."""
     dialect = session.get_bind().dialect.name
-    if dialect not in _INSERTS:
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(model).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(model).values(**values).on_conflict_do_nothing())
+    else:
         raise RuntimeError(f"No insert-if-absent for the {dialect} database")
-    session.execute(_INSERTS[dialect](model).values(**values).on_conflict_do_nothing())
 
 
 def _matching(model: type[Base], key: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -111,7 +111,9 @@ def products_of(session: Session, kind: Kind, tenant_id: str) -> list[Product]:
 
 
 def _stored(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product | None:
-    return None if contains_nul(product_id) else session.get(kind.model, (tenant_id, product_id))
+    if contains_nul(product_id):
+        return None
+    return cast("Product | None", session.get(kind.model, (tenant_id, product_id)))
 
 
 def find_product(session: Session, kind: Kind, tenant_id: str, product_id: str) -> Product:

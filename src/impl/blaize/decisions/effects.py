@@ -40,8 +40,7 @@ def _require(
     session: Session, model: type[Meter | Credit], tenant_id: str, product_id: str
 ) -> None:
     """A script error unless the tenant has this meter or credit."""
-    found = storable_text(product_id) and session.get(model, (tenant_id, product_id))
-    if not found:
+    if not storable_text(product_id) or session.get(model, (tenant_id, product_id)) is None:
         kind = model.__name__.lower()
         raise RuleFailure(
             "script_error", f"The decision names the {kind} {product_id!r}, which does not exist"

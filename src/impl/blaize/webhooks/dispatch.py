@@ -28,6 +28,7 @@ from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.settings import BlaizeSettings
 from contractkit.impl.blaize.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from contractkit.impl.blaize.webhooks.signing import HEADER, signature_header, webhook_secret
+from contractkit.impl.db import rows_affected
 from contractkit.impl.timeutil import utcnow
 
 logger = logging.getLogger("contractkit.impl.blaize.webhooks")
@@ -113,7 +114,7 @@ def _claim(ctx: BlaizeContext, delivery_id: str, claims: int, now: datetime) -> 
             .values(claims=claims + 1, next_attempt_at=now + lease)
             .execution_options(synchronize_session=False)
         )
-        if taken.rowcount != 1:
+        if rows_affected(taken) != 1:
             return None
         delivery = session.get_one(WebhookDelivery, delivery_id)
         webhook = session.get_one(Webhook, delivery.webhook_id)
@@ -163,7 +164,7 @@ def prune(ctx: BlaizeContext, now: datetime) -> int:
             .where(WebhookDelivery.completed_at < cutoff)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount
+        return rows_affected(result)
 
 
 # ----------------------------------------------------------------------------- the call

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from contractkit.impl.db import rows_affected
 from contractkit.impl.errors import ApiError, conflict, forbidden, not_found
 from contractkit.impl.peerly.models import Hi5, Recognition, Report, Review, User
 from contractkit.impl.peerly.services.core_values import find_core_value
@@ -79,15 +78,12 @@ def give_hi5(session: Session, giver: User, recognition_id: int, comment: str | 
     )
     if already is not None:
         raise conflict("You already gave a hi5 to this recognition")
-    spent = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(User)
-            .where(User.id == giver.id, User.hi5_quota_balance > 0)
-            .values(hi5_quota_balance=User.hi5_quota_balance - 1)
-        ),
+    spent = session.execute(
+        update(User)
+        .where(User.id == giver.id, User.hi5_quota_balance > 0)
+        .values(hi5_quota_balance=User.hi5_quota_balance - 1)
     )
-    if spent.rowcount != 1:
+    if rows_affected(spent) != 1:
         raise ApiError(
             400, "insufficient_hi5_balance", "Hi5 quota balance is insufficient for this action"
         )
