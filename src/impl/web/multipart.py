@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Receive, Scope
 
 from contractkit.impl.web.failures import FieldErrors
+from contractkit.impl.web.field_errors import collect_field_errors
 
 CHUNK_SIZE = 64 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
@@ -131,8 +132,6 @@ class SpooledMultipartValidator(MultiPartFormDataValidator):
         return {**resolved, **data}
 
     def _validate(self, body: t.Any) -> dict | None:
-        from contractkit.impl.web.validation import collect_field_errors
-
         if self._strict_validation:
             self._validate_params_strictly(body)
         fields = collect_field_errors(self._validator.iter_errors(body))

@@ -15,38 +15,12 @@ from connexion.validators import (
     ParameterValidator,
     TextResponseBodyValidator,
 )
-from jsonschema import Draft4Validator, ValidationError
-from jsonschema.exceptions import best_match
+from jsonschema import Draft4Validator
 
 from contractkit.impl.web.failures import FieldErrors
+from contractkit.impl.web.field_errors import BODY_FIELD, collect_field_errors
 from contractkit.impl.web.multipart import SpooledMultipartValidator
 from contractkit.impl.web.streaming_validation import StreamingJSONResponseBodyValidator
-
-BODY_FIELD = "body"
-
-
-def _field_name(error: ValidationError) -> str:
-    path = [str(part) for part in error.absolute_path]
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else ""
-        path.append(missing)
-    return ".".join(part for part in path if part) or BODY_FIELD
-
-
-def _message(error: ValidationError) -> str:
-    if error.validator == "required":
-        return "This field is required"
-    if error.validator == "additionalProperties":
-        return error.message
-    return error.message
-
-
-def collect_field_errors(errors: t.Iterable[ValidationError]) -> dict[str, str]:
-    """Map each failing field (dotted path) to the most relevant message about it."""
-    grouped: dict[str, list[ValidationError]] = {}
-    for error in errors:
-        grouped.setdefault(_field_name(error), []).append(error)
-    return {name: _message(best_match(group)) for name, group in sorted(grouped.items())}
 
 
 class FieldReportingJSONBodyValidator(JSONRequestBodyValidator):
