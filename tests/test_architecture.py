@@ -13,15 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.packaging.layout import package_dir
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 
-ROOTS = (
-    ("src/contractkit", "contractkit"),
-    ("src/impl", "contractkit.impl"),
-    ("mocks", "contractkit.mock"),
-    ("contract_tests", "contractkit.contract"),
+ROOTS = tuple(
+    (folder, name) for name, folder in package_dir().items() if name != "contractkit.specs"
 )
-"""Repository folders and the import names they install as."""
+"""Repository folders holding code and the import names they install as (pyproject.toml)."""
 
 OLD_TOP_LEVEL_NAMES = ("impl", "mocks", "contract_tests")
 KERNEL = ("contractkit.openapi", "contractkit.paths")

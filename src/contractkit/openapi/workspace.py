@@ -198,7 +198,11 @@ class Workspace:
         Module documents often share a components document next to them: when no document
         read so far has the component, the OpenAPI documents in ``prefer``'s folder are read.
         """
-        for path in [prefer, *self._documents, *self._neighbours(prefer)]:
+        found = self._component_in([prefer, *self._documents], kind, name)
+        return found or self._component_in(self._neighbours(prefer), kind, name)
+
+    def _component_in(self, paths: Iterable[Path], kind: str, name: str) -> Located | None:
+        for path in paths:
             content = self._documents.get(path)
             components = content.get("components") if isinstance(content, dict) else None
             group = components.get(kind) if isinstance(components, dict) else None

@@ -15,7 +15,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from contractkit.impl.db import Base
+from contractkit.impl.db import Base, rows_affected
 
 
 def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]) -> None:
@@ -58,4 +58,4 @@ def raise_within(
         .values(used=counter + amount)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rows_affected(result) == 1

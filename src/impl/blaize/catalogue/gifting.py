@@ -18,6 +18,7 @@ from contractkit.impl.blaize.tenancy.ids import new_id
 from contractkit.impl.blaize.tenancy.keyed import keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
 from contractkit.impl.blaize.tenancy.storable import contains_nul
+from contractkit.impl.db import rows_affected
 from contractkit.impl.timeutil import utcnow
 
 
@@ -67,7 +68,7 @@ def claim_gift(session: Session, tenant_id: str, gift_id: str, path: str, claima
         .values(claimed_at=utcnow(), claimed_by=claimant, cross_device_session=claimant_id)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+    if rows_affected(claimed) == 1:
         return True
     holder = session.execute(select(Gift.claimed_by).where(*gift_key)).scalar()
     return holder == claimant

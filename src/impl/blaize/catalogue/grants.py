@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from contractkit.impl.blaize.catalogue.holdings import Ref
 from contractkit.impl.blaize.catalogue.models import Grant
 from contractkit.impl.blaize.catalogue.references import refuse_unknown
-from contractkit.impl.blaize.people.models import Account, User
+from contractkit.impl.blaize.people.models import Account
+from contractkit.impl.blaize.people.users import tenant_user
 from contractkit.impl.blaize.tenancy.ids import new_id
 from contractkit.impl.blaize.tenancy.records import owned, tenant_rows
 from contractkit.impl.blaize.tenancy.storable import contains_nul
@@ -20,14 +21,9 @@ from contractkit.impl.blaize.webhooks.events import (
 from contractkit.impl.errors import conflict, not_found
 
 
-def require_user(session: Session, tenant_id: str, user_id: str) -> User:
-    """The user a grant is for, or 404."""
-    return owned(session, User, user_id, tenant_id, "User")
-
-
 def user_grants(session: Session, tenant_id: str, user_id: str) -> list[Grant]:
     """The user's own grants, oldest first; 404 when there is no such user."""
-    require_user(session, tenant_id, user_id)
+    tenant_user(session, tenant_id, user_id)
     return tenant_rows(session, Grant, tenant_id, Grant.user_id == user_id)
 
 
@@ -37,7 +33,7 @@ def _grant(session: Session, tenant_id: str, grant_id: str) -> Grant | None:
 
 def user_grant(session: Session, tenant_id: str, user_id: str, grant_id: str) -> Grant:
     """The user's grant with this id; 404 when the user or the grant is not there."""
-    require_user(session, tenant_id, user_id)
+    tenant_user(session, tenant_id, user_id)
     grant = _grant(session, tenant_id, grant_id)
     if grant is None or grant.user_id != user_id:
         raise not_found("Grant")

@@ -8,7 +8,6 @@ from contractkit.impl.blaize.catalogue.access_model import access_model
 from contractkit.impl.blaize.catalogue.grants import (
     account_grant,
     grant_to_user,
-    require_user,
     revoke_grant,
     store_user_grant,
     user_grant,
@@ -18,6 +17,7 @@ from contractkit.impl.blaize.catalogue.holdings import Ref
 from contractkit.impl.blaize.catalogue.models import Grant
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.people.users import tenant_user
 from contractkit.impl.blaize.tenancy.records import grant_view
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 
@@ -46,7 +46,7 @@ def create_user_grant(
 ) -> tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        require_user(session, caller.tenant_id, userId)
+        tenant_user(session, caller.tenant_id, userId)
         refuse_unstorable(body)
         grant = grant_to_user(session, caller.tenant_id, userId, _product(body))
     answer = _answer(ctx, grant, "Grant created successfully")
@@ -76,7 +76,7 @@ def upsert_user_grant(
 ) -> tuple[dict, int] | tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        require_user(session, caller.tenant_id, userId)
+        tenant_user(session, caller.tenant_id, userId)
         refuse_unstorable(grantId, body)
         product = _product(body)
         grant, created = store_user_grant(session, caller.tenant_id, userId, grantId, product)
@@ -91,7 +91,7 @@ def get_user_access_model(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.READ)
-        require_user(session, caller.tenant_id, userId)
+        tenant_user(session, caller.tenant_id, userId)
         return access_model(session, caller.tenant_id, userId), 200
 
 
