@@ -5,14 +5,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from contractkit.openapi.errors import SpecError
+
+if TYPE_CHECKING:
+    from contractkit.mock.engine import MockEngine
+
+DEFAULT_STATE = os.path.join(".contractkit", "mock-state.sqlite3")
 
 EPILOG = """\
 examples:
   contractkit mock specs/peerly                       # every module document of a folder
   contractkit mock openapi.yaml --port 8080 --dynamic --seed 7
   contractkit mock api.json --stateful                # POST/GET/PUT/PATCH/DELETE remember data
+  contractkit mock api.json --stateful --workers 4    # one state file shared by the workers
+  contractkit mock api.json --state redis://cache:6379/0   # one state for several instances
   contractkit mock api.yaml --delay 50-200 --error-rate 0.05 --watch
   contractkit mock specs/blaize --auth '*=s3cret'     # any scheme accepts s3cret, nothing else
   contractkit mock specs/peerly --auth bearerAuth=eyJhbGciOi.eyJzdWIiOi.c2ln --forbidden-auth \
@@ -67,6 +75,22 @@ def _credential(text: str) -> tuple[str, str]:
     return scheme.strip(), value
 
 
+def _check_state(engine: MockEngine) -> str | None:
+    """Why the state backend cannot be used (it is connected once, then released), or None."""
+    from contractkit.mock.state.backend import StateBackendError
+
+    if engine.backend is None:
+        return None
+    try:
+        engine.backend.get("", "!probe", "")
+    except StateBackendError as exc:
+        return str(exc)
+    finally:
+        engine.backend.close()
+    print(f"State: {engine.backend.url}", file=sys.stderr)
+    return None
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the ``mock`` verb's arguments."""
     parser.description = (
@@ -92,6 +116,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--stateful", action="store_true", help="remember resources created, updated and deleted"
+    )
+    parser.add_argument(
+        "--state",
+        metavar="PATH|URL",
+        help="where --stateful keeps resources (implies it): a SQLite file (default: "
+        f"{DEFAULT_STATE}, shared by --workers, kept across restarts), sqlite:///PATH, "
+        "redis://HOST:PORT/DB, postgresql://USER:PASSWORD@HOST/DB (shared by instances), or "
+        "memory (per process)",
     )
     parser.add_argument(
         "--delay",
@@ -134,7 +166,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=1,
-        help="worker processes (state is per process; default: %(default)s)",
+        help="worker processes (they share the --state; default: %(default)s)",
     )
     parser.add_argument(
         "--watch",
@@ -165,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
     options = MockOptions(
         seed=args.seed,
         dynamic=args.dynamic,
-        stateful=args.stateful,
+        stateful=args.stateful or args.state is not None,
+        state=args.state or DEFAULT_STATE,
         delay_ms=args.delay,
         error_rate=args.error_rate,
         cors=args.cors,
@@ -177,6 +210,10 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(specs, options, watch=args.watch)
     except (SpecError, ValueError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
+        return 2
+    problem = _check_state(app.engine)
+    if problem:
+        print(f"contractkit mock: {problem}", file=sys.stderr)
         return 2
     count = len(app.engine.operations)
     print(

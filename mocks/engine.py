@@ -27,8 +27,14 @@ from contractkit.mock.negotiation.negotiator import (
 )
 from contractkit.mock.routing.router import Router
 from contractkit.mock.serving.observe import Coverage, RequestLog
-from contractkit.mock.state.deletions import DeletedPaths, resource_path
-from contractkit.mock.state.store import StateStore
+from contractkit.mock.state.backend import MEMORY, StateBackend, StateBackendError, open_backend
+from contractkit.mock.state.deletions import DeletedPaths, StoredDeletedPaths, resource_path
+from contractkit.mock.state.store import (
+    NAMESPACE_HEADER,
+    NAMESPACE_LIMIT,
+    StateStore,
+    namespace_of,
+)
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.security import CredentialPolicy
 from contractkit.mock.validation.validator import validate_request
@@ -51,6 +57,9 @@ class MockOptions:
     """Valid credentials: (scheme name or ``*``, value); declaring any makes values checked."""
     forbidden_credentials: tuple[tuple[str, str], ...] = ()
     """Known credentials that lack access: answered with 403."""
+    state: str = MEMORY
+    """Where ``stateful`` keeps resources: ``memory``, a SQLite path, a Redis or PostgreSQL URL
+    (see :func:`contractkit.mock.state.backend.open_backend`)."""
 
 
 class MockEngine:
@@ -82,8 +91,17 @@ class MockEngine:
         self.responder = Responder(self.options.seed)
         self.coverage = Coverage(self.operations)
         self.log = RequestLog()
-        self.state = StateStore(self.operations, self.responder) if self.options.stateful else None
-        self.deleted = DeletedPaths()
+        self.backend: StateBackend | None = (
+            open_backend(self.options.state) if self.options.stateful else None
+        )
+        self.state = (
+            StateStore(self.operations, self.responder, self.backend)
+            if self.backend is not None
+            else None
+        )
+        self.deleted: DeletedPaths | StoredDeletedPaths = (
+            StoredDeletedPaths(self.backend) if self.backend is not None else DeletedPaths()
+        )
         self._faults = random.Random(self.options.seed)
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
@@ -102,8 +120,25 @@ class MockEngine:
 
     # -- the pipeline ---------------------------------------------------------------
 
+    def close(self) -> None:
+        """Release the state backend's connections."""
+        if self.backend is not None:
+            self.backend.close()
+
     def handle(self, request: MockRequest) -> MockResponse:
-        """Answer one request."""
+        """Answer one request (a failing state backend is answered with 503)."""
+        if len(namespace_of(request.headers)) > NAMESPACE_LIMIT:
+            return problem_response(
+                400,
+                "Bad Request",
+                f"the {NAMESPACE_HEADER} header is longer than {NAMESPACE_LIMIT} characters",
+            )
+        try:
+            return self._handle(request)
+        except StateBackendError as exc:
+            return problem_response(503, "State unavailable", str(exc))
+
+    def _handle(self, request: MockRequest) -> MockResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
         match = self.router.match(request.method, request.path)
@@ -154,11 +189,12 @@ class MockEngine:
         fault = self._fault(operation)
         tracked = bool(self.deleted) or operation.method == "delete"
         path = resource_path(operation, params) if tracked else ()
+        namespace = namespace_of(request.headers)
         response: MockResponse | None = None
         if (
             tracked
             and prefer.code is None
-            and self.deleted.refuses(operation, path)
+            and self.deleted.refuses(operation, path, namespace)
             and response_for_status(operation, 404) is not None
         ):
             response = error_response(
@@ -173,7 +209,7 @@ class MockEngine:
         if response is None:
             response = self._documented(operation, request, params, prefer, accept)
         if tracked:
-            self.deleted.record(operation, path, response.status)
+            self.deleted.record(operation, path, response.status, namespace)
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
         return response
@@ -240,13 +276,14 @@ class MockEngine:
 
     # -- administration -------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Forget state, request log and coverage."""
+    def reset(self, namespace: str | None = None) -> None:
+        """Forget one namespace's state, or (``None``) all state, request log and coverage."""
         if self.state is not None:
-            self.state.reset()
-        self.deleted.reset()
-        self.log.reset()
-        self.coverage.reset()
+            self.state.reset(namespace)
+        self.deleted.reset(namespace)
+        if namespace is None:
+            self.log.reset()
+            self.coverage.reset()
 
     def _admin(self, request: MockRequest) -> MockResponse:
         route = (request.method.upper(), request.path.rstrip("/"))
@@ -256,7 +293,8 @@ class MockEngine:
         elif route == ("GET", f"{ADMIN_PREFIX}/requests"):
             body = self.log.entries()
         elif route == ("POST", f"{ADMIN_PREFIX}/reset"):
-            self.reset()
+            named = NAMESPACE_HEADER in request.headers
+            self.reset(namespace_of(request.headers) if named else None)
             return MockResponse(204)
         elif route == ("GET", f"{ADMIN_PREFIX}/operations"):
             body = [

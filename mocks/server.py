@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.mock.engine import MockEngine, MockOptions
+from contractkit.mock.state.backend import MEMORY
 from contractkit.mock.types import MockRequest, MockResponse
 
 Scope = MutableMapping[str, Any]
@@ -120,7 +121,8 @@ class MockApp:
             engine = MockEngine.from_paths(self.spec_paths, self.engine.options)
         except (SpecError, OSError, ValueError):
             return False
-        self.engine = engine
+        previous, self.engine = self.engine, engine
+        previous.close()
         self.reloads += 1
         return True
 
@@ -188,6 +190,7 @@ def options_to_json(spec_paths: list[str], options: MockOptions, watch: bool) ->
                 "cors": options.cors,
                 "credentials": [list(pair) for pair in options.credentials],
                 "forbidden_credentials": [list(pair) for pair in options.forbidden_credentials],
+                "state": options.state,
             },
         }
     )
@@ -208,5 +211,6 @@ def app_from_environment() -> MockApp:
         forbidden_credentials=tuple(
             (str(s), str(v)) for s, v in raw.get("forbidden_credentials", [])
         ),
+        state=str(raw.get("state", MEMORY)),
     )
     return create_app(config["specs"], options, watch=bool(config["watch"]))

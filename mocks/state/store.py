@@ -1,4 +1,4 @@
-"""``--stateful``: resources created through the mock are remembered, per mock process.
+"""``--stateful``: resources created through the mock are remembered, in a state backend.
 
 POST on a collection stores the created resource under a fresh id; GET on the item answers
 it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
@@ -7,6 +7,11 @@ response documents: the resource or the list is put where the schema has it, gen
 parts around it; required fields the stored resource lacks are filled in, and fields the
 schema would reject fall back to generated values. A create whose body is an array, where
 the response documents an array alternative, stores one resource per entry.
+
+What is remembered lives in a :class:`~contractkit.mock.state.backend.StateBackend` (a SQLite
+file, Redis, PostgreSQL or the process's memory), in the namespace the request names
+(``X-Mock-Namespace``); ids come from the backend's counters, so workers and instances that
+share a backend never hand out the same one.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from contractkit.mock.document.model import MediaType, Operation
 from contractkit.mock.document.schemas import CompiledSchema
@@ -22,6 +28,7 @@ from contractkit.mock.generation.errors import error_response
 from contractkit.mock.generation.generator import flatten_schema, generate_valid
 from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
 from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
+from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
 from contractkit.mock.state.resources import (
     COUNT_NAMES,
     Resource,
@@ -37,6 +44,19 @@ from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
+_ID_ATTEMPTS = 100
+NAMESPACE_HEADER = "x-mock-namespace"
+NAMESPACE_LIMIT = 200
+
+
+def namespace_of(headers: dict[str, str]) -> str:
+    """The state namespace a request names (``X-Mock-Namespace``; ``""`` when absent)."""
+    return headers.get(NAMESPACE_HEADER, "").strip()
+
+
+def bucket_name(collection: str, parent: tuple[tuple[str, str], ...]) -> str:
+    """Where one collection's resources under given parent path values are kept."""
+    return f"{collection}?{urlencode(parent)}" if parent else collection
 
 
 def _get(value: Any, path: tuple[str, ...]) -> Any:
@@ -92,22 +112,22 @@ def _merge_patch(target: Any, patch: Any) -> Any:
 
 
 class StateStore:
-    """Resources by (collection template, parent path values), then by id."""
+    """Resources by (collection template, parent path values), then by id, in a backend."""
 
-    def __init__(self, operations: list[Operation], responder: Responder) -> None:
+    def __init__(
+        self, operations: list[Operation], responder: Responder, backend: StateBackend
+    ) -> None:
         self.responder = responder
+        self.backend = backend
         self.resources = infer_resources(operations)
         self._roles: dict[int, tuple[Resource, str]] = {}
         for resource in self.resources:
             for key, role in resource.operations.items():
                 self._roles[key] = (resource, role)
-        self._items: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
-        self._counters: dict[str, int] = {}
 
-    def reset(self) -> None:
-        """Forget every stored resource."""
-        self._items.clear()
-        self._counters.clear()
+    def reset(self, namespace: str | None = None) -> None:
+        """Forget the stored resources of one namespace, or of all when ``None``."""
+        self.backend.clear(namespace)
 
     def handle(
         self,
@@ -126,13 +146,27 @@ class StateStore:
         if not isinstance(negotiated, Negotiated):
             return None
         parent = tuple(sorted((k, v) for k, v in params.items() if k != resource.id_param))
-        store = self._items.setdefault((resource.collection, parent), {})
+        place = (namespace_of(request.headers), bucket_name(resource.collection, parent))
         if role == "create":
-            return self._create(resource, operation, negotiated, store, validation, request)
+            return self._create(resource, operation, negotiated, place, validation, request)
         if role == "list":
-            return self._list(resource, operation, negotiated, store, validation)
+            return self._list(resource, operation, negotiated, place, validation)
         key = params.get(resource.id_param, "")
-        if key not in store:
+        found: JSONObject | None
+        if role == "read":
+            found = self.backend.get(*place, key)
+        elif role in ("replace", "update"):
+            body = validation.body if isinstance(validation.body, dict) else {}
+
+            def change(current: JSONObject) -> JSONObject:
+                merged = _merge_patch(current, body) if role == "update" else {**current, **body}
+                merged[resource.id_field] = current.get(resource.id_field)
+                return self._conforming(operation, negotiated, resource, merged, current)
+
+            found = self.backend.update(*place, key, change)
+        else:
+            found = {} if self.backend.delete(*place, key) else None
+        if found is None:
             return error_response(
                 operation,
                 404,
@@ -141,16 +175,7 @@ class StateStore:
                 self.responder.seed,
                 message=f"{resource.item} {key!r} does not exist",
             )
-        if role == "read":
-            return self._answer(operation, negotiated, resource, store[key])
-        if role in ("replace", "update"):
-            body = validation.body if isinstance(validation.body, dict) else {}
-            merged = _merge_patch(store[key], body) if role == "update" else {**store[key], **body}
-            merged[resource.id_field] = store[key].get(resource.id_field)
-            store[key] = self._conforming(operation, negotiated, resource, merged, store[key])
-            return self._answer(operation, negotiated, resource, store[key])
-        del store[key]
-        return self._answer(operation, negotiated, resource, None)
+        return self._answer(operation, negotiated, resource, found if role != "delete" else None)
 
     # -- building answers -----------------------------------------------------------
 
@@ -233,22 +258,16 @@ class StateStore:
 
     # -- roles ----------------------------------------------------------------------
 
-    def _fresh_id(self, resource: Resource, template: Any, store: dict[str, Any]) -> Any:
-        count = self._counters.get(resource.collection, 0)
-        while True:
-            count += 1
-            if isinstance(template, bool) or not isinstance(template, (int, str)):
-                candidate: Any = count
-            elif isinstance(template, int):
-                candidate = count
-            elif _UUID.match(template):
-                rng = seeded_rng(self.responder.seed, resource.collection, count)
-                candidate = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            else:
-                candidate = str(count)
-            if str(candidate) not in store:
-                self._counters[resource.collection] = count
-                return candidate
+    def _candidate_id(self, resource: Resource, template: Any, count: int) -> Any:
+        """The id numbered ``count``, shaped like ``template`` (a generated id)."""
+        if isinstance(template, bool) or not isinstance(template, (int, str)):
+            return count
+        if isinstance(template, int):
+            return count
+        if _UUID.match(template):
+            rng = seeded_rng(self.responder.seed, resource.collection, count)
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return str(count)
 
     def _new_item(
         self,
@@ -258,26 +277,38 @@ class StateStore:
         node: Any,
         generated: Any,
         body: Any,
-        store: dict[str, Any],
+        place: tuple[str, str],
+        count: int | None = None,
     ) -> dict[str, Any]:
-        """Store one created resource: the request's fields over generated ones, a fresh id."""
+        """Store one created resource: the request's fields over generated ones, a fresh id.
+
+        ``count`` is a number already drawn from the collection's counter, if any.
+        """
+        namespace = place[0]
+        if count is None:
+            count = self.backend.next_number(namespace, resource.collection)
         part = schema.subschema(node)
         if not isinstance(generated, dict) or not part.is_valid(generated):
-            counter = self._counters.get(resource.collection, 0) + 1
-            generated = self._generated(operation, part, ("create-item", counter))
+            generated = self._generated(operation, part, ("create-item", count))
         generated = generated if isinstance(generated, dict) else {}
-        item = {**generated, **(body if isinstance(body, dict) else {})}
-        item[resource.id_field] = self._fresh_id(resource, generated.get(resource.id_field), store)
-        item = fit(part, item, generated)
-        store[str(item.get(resource.id_field))] = item
-        return item
+        for _ in range(_ID_ATTEMPTS):
+            item = {**generated, **(body if isinstance(body, dict) else {})}
+            template = generated.get(resource.id_field)
+            item[resource.id_field] = self._candidate_id(resource, template, count)
+            item = fit(part, item, generated)
+            if self.backend.insert(*place, str(item.get(resource.id_field)), item):
+                return item
+            count = self.backend.next_number(namespace, resource.collection)
+        raise StateBackendError(
+            f"no free id for a new {resource.item} after {_ID_ATTEMPTS} attempts"
+        )
 
     def _create(
         self,
         resource: Resource,
         operation: Operation,
         negotiated: Negotiated,
-        store: dict[str, Any],
+        place: tuple[str, str],
         validation: ValidationResult,
         request: MockRequest,
     ) -> MockResponse | None:
@@ -285,16 +316,23 @@ class StateStore:
         if media is None or media.schema is None:
             return None
         documented = negotiated.response.key if negotiated.response else None
-        counter = self._counters.get(resource.collection, 0) + 1
-        shell = self.responder.generate(operation, media, (negotiated.status, "create", counter))
         if isinstance(validation.body, list):
-            return self._create_many(resource, operation, negotiated, store, validation.body)
+            return self._create_many(resource, operation, negotiated, place, validation.body)
         slot = object_slot(media.schema, resource.id_field)
         if slot is None:
             return None
         path, node = slot
+        count = self.backend.next_number(place[0], resource.collection)
+        shell = self.responder.generate(operation, media, (negotiated.status, "create", count))
         item = self._new_item(
-            resource, operation, media.schema, node, _get(shell, path), validation.body, store
+            resource,
+            operation,
+            media.schema,
+            node,
+            _get(shell, path),
+            validation.body,
+            place,
+            count,
         )
         response = self._bytes(negotiated, _put(shell, path, item), documented)
         if negotiated.response is not None and "location" in negotiated.response.headers:
@@ -308,7 +346,7 @@ class StateStore:
         resource: Resource,
         operation: Operation,
         negotiated: Negotiated,
-        store: dict[str, Any],
+        place: tuple[str, str],
         bodies: list[Any],
     ) -> MockResponse | None:
         media = self._media(negotiated)
@@ -317,7 +355,7 @@ class StateStore:
         if node is None:
             return None
         created = [
-            self._new_item(resource, operation, media.schema, node, None, body, store)
+            self._new_item(resource, operation, media.schema, node, None, body, place)
             for body in bodies
         ]
         documented = negotiated.response.key if negotiated.response else None
@@ -328,7 +366,7 @@ class StateStore:
         resource: Resource,
         operation: Operation,
         negotiated: Negotiated,
-        store: dict[str, Any],
+        place: tuple[str, str],
         validation: ValidationResult,
     ) -> MockResponse | None:
         media = self._media(negotiated)
@@ -337,7 +375,7 @@ class StateStore:
         path = locate_list(media.schema)
         if path is None:
             return None
-        items = list(store.values())
+        items = [item for _, item in self.backend.items(*place)]
         offset = validation.parameters.get("offset")
         size = next(
             (
@@ -372,4 +410,4 @@ class StateStore:
         )
 
 
-__all__ = ["StateStore", "fit", "json_media"]
+__all__ = ["NAMESPACE_HEADER", "StateStore", "bucket_name", "fit", "json_media", "namespace_of"]

@@ -1,0 +1,162 @@
+"""State in a SQLite file: shared by the worker processes of one machine, kept across restarts.
+
+One connection per process (reopened after ``fork()``), the file in WAL mode so readers never
+wait for a writer, and writers serialised by SQLite itself: counters are one upsert statement,
+read-modify-write runs inside ``BEGIN IMMEDIATE``. ``seq`` (``AUTOINCREMENT``) orders a bucket.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, bucket TEXT NOT NULL,"
+    " key TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (namespace, bucket, key))",
+    "CREATE TABLE IF NOT EXISTS contractkit_mock_counters ("
+    " namespace TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,"
+    " PRIMARY KEY (namespace, name))",
+)
+_BUSY_TIMEOUT_MS = 30_000
+
+
+class SqliteBackend(StateBackend):
+    """Buckets and counters in two tables of one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self.url = str(self.path)
+        self._lock = threading.RLock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(
+                self.path,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            connection.execute("COMMIT")
+        except (OSError, sqlite3.Error) as exc:
+            raise StateBackendError(f"cannot use the state file {self.path}: {exc}") from exc
+        self._connection, self._pid = connection, os.getpid()
+        return connection
+
+    @contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for one statement (errors become :class:`StateBackendError`)."""
+        with self._lock:
+            try:
+                yield self._connect()
+            except sqlite3.Error as exc:
+                raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._using() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def next_number(self, namespace: str, counter: str) -> int:
+        with self._using() as connection:
+            row = connection.execute(
+                "INSERT INTO contractkit_mock_counters (namespace, name, value)"
+                " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
+                " DO UPDATE SET value = value + 1 RETURNING value",
+                (namespace, counter),
+            ).fetchone()
+        return int(row[0])
+
+    def get(self, namespace: str, bucket: str, key: str) -> JSONObject | None:
+        with self._using() as connection:
+            row = connection.execute(
+                "SELECT body FROM contractkit_mock_items"
+                " WHERE namespace = ? AND bucket = ? AND key = ?",
+                (namespace, bucket, key),
+            ).fetchone()
+        return _load(row[0]) if row is not None else None
+
+    def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
+        with self._using() as connection:
+            cursor = connection.execute(
+                "INSERT INTO contractkit_mock_items (namespace, bucket, key, body)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (namespace, bucket, key) DO NOTHING",
+                (namespace, bucket, key, json.dumps(item)),
+            )
+        return cursor.rowcount == 1
+
+    def update(self, namespace: str, bucket: str, key: str, change: Change) -> JSONObject | None:
+        where = (namespace, bucket, key)
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT body FROM contractkit_mock_items"
+                " WHERE namespace = ? AND bucket = ? AND key = ?",
+                where,
+            ).fetchone()
+            if row is None:
+                return None
+            changed = change(_load(row[0]))
+            connection.execute(
+                "UPDATE contractkit_mock_items SET body = ?"
+                " WHERE namespace = ? AND bucket = ? AND key = ?",
+                (json.dumps(changed), *where),
+            )
+        return changed
+
+    def delete(self, namespace: str, bucket: str, key: str) -> bool:
+        with self._using() as connection:
+            cursor = connection.execute(
+                "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ? AND key = ?",
+                (namespace, bucket, key),
+            )
+        return cursor.rowcount == 1
+
+    def items(self, namespace: str, bucket: str) -> list[tuple[str, JSONObject]]:
+        with self._using() as connection:
+            rows = connection.execute(
+                "SELECT key, body FROM contractkit_mock_items"
+                " WHERE namespace = ? AND bucket = ? ORDER BY seq",
+                (namespace, bucket),
+            ).fetchall()
+        return [(str(key), _load(body)) for key, body in rows]
+
+    def clear(self, namespace: str | None = None) -> None:
+        where, values = ("", ()) if namespace is None else (" WHERE namespace = ?", (namespace,))
+        with self._transaction() as connection:
+            connection.execute(f"DELETE FROM contractkit_mock_items{where}", values)
+            connection.execute(f"DELETE FROM contractkit_mock_counters{where}", values)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None and self._pid == os.getpid():
+                self._connection.close()
+            self._connection = None
+
+
+def _load(text: str) -> JSONObject:
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
