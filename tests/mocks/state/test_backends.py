@@ -1,0 +1,143 @@
+"""Every state engine keeps the same contract: unique counters, no overwrite on insert,
+atomic updates, creation order, namespaces cleared apart. Redis and PostgreSQL are real."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contractkit.mock.state.backend import StateBackend, StateBackendError, open_backend
+
+ENGINES = ["memory", "sqlite", "redis", "postgres"]
+
+
+def _location(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if engine == "memory":
+        return "memory"
+    if engine == "sqlite":
+        return str(tmp_path / "state" / "mock.sqlite3")
+    return str(request.getfixturevalue("redis_url" if engine == "redis" else "postgres_url"))
+
+
+@pytest.fixture(params=ENGINES)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return _location(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A namespace of this test's own (the Redis and PostgreSQL servers are shared)."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def backend(location: str, namespace: str) -> Iterator[StateBackend]:
+    opened = open_backend(location)
+    yield opened
+    opened.clear(namespace)
+    opened.close()
+
+
+def test_counters_start_at_one_and_never_repeat(backend: StateBackend, namespace: str) -> None:
+    assert [backend.next_number(namespace, "/pets") for _ in range(3)] == [1, 2, 3]
+    assert backend.next_number(namespace, "/owners") == 1
+    assert backend.next_number(f"{namespace}-other", "/pets") == 1
+    backend.clear(f"{namespace}-other")
+
+
+def test_insert_get_update_delete_in_creation_order(backend: StateBackend, namespace: str) -> None:
+    assert backend.insert(namespace, "/pets", "2", {"id": 2, "name": "Tom"})
+    assert backend.insert(namespace, "/pets", "1", {"id": 1, "name": "Rex"})
+    assert not backend.insert(namespace, "/pets", "1", {"id": 1, "name": "overwritten"})
+    assert backend.get(namespace, "/pets", "1") == {"id": 1, "name": "Rex"}
+    assert backend.get(namespace, "/pets", "9") is None
+    assert backend.get(namespace, "/other", "1") is None
+
+    changed = backend.update(namespace, "/pets", "2", lambda pet: {**pet, "name": "Tim"})
+    assert changed == {"id": 2, "name": "Tim"}
+    assert backend.update(namespace, "/pets", "9", lambda pet: pet) is None
+    assert backend.items(namespace, "/pets") == [
+        ("2", {"id": 2, "name": "Tim"}),
+        ("1", {"id": 1, "name": "Rex"}),
+    ]
+    assert backend.delete(namespace, "/pets", "2")
+    assert not backend.delete(namespace, "/pets", "2")
+    assert backend.items(namespace, "/pets") == [("1", {"id": 1, "name": "Rex"})]
+
+
+def test_clear_forgets_one_namespace_or_all(location: str, namespace: str) -> None:
+    backend = open_backend(location)
+    other = f"{namespace}-other"
+    try:
+        for space in (namespace, other):
+            backend.insert(space, "/pets", "1", {"id": 1})
+            backend.next_number(space, "/pets")
+        backend.clear(namespace)
+        assert backend.items(namespace, "/pets") == []
+        assert backend.next_number(namespace, "/pets") == 1
+        assert backend.items(other, "/pets") == [("1", {"id": 1})]
+        assert backend.next_number(other, "/pets") == 2
+    finally:
+        backend.clear(namespace)
+        backend.clear(other)
+        backend.close()
+
+
+def test_clear_all_on_a_private_file(tmp_path: Path) -> None:
+    backend = open_backend(f"sqlite:///{tmp_path / 'all.sqlite3'}")
+    backend.insert("a", "/pets", "1", {"id": 1})
+    backend.insert("b", "/pets", "1", {"id": 1})
+    backend.clear()
+    assert backend.items("a", "/pets") == [] and backend.items("b", "/pets") == []
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "redis", "postgres"])
+def test_two_connections_hand_out_unique_ids_and_lose_no_update(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path, namespace: str
+) -> None:
+    """Two backend objects stand for two processes or instances sharing one engine."""
+    location = _location(engine, request, tmp_path)
+    backends = [open_backend(location), open_backend(location)]
+    backends[0].insert(namespace, "/counter", "c", {"value": 0})
+    drawn: list[list[int]] = [[], []]
+
+    def work(index: int) -> None:
+        for _ in range(40):
+            drawn[index].append(backends[index].next_number(namespace, "/pets"))
+            backends[index].update(
+                namespace, "/counter", "c", lambda item: {"value": item["value"] + 1}
+            )
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert sorted(drawn[0] + drawn[1]) == list(range(1, 81))
+        assert backends[1].get(namespace, "/counter", "c") == {"value": 80}
+    finally:
+        backends[0].clear(namespace)
+        for backend in backends:
+            backend.close()
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("ftp://example.com/state", "unknown state engine 'ftp'"),
+        ("sqlite://relative", "expected sqlite:///PATH"),
+        ("redis://user:secret@127.0.0.1:9/0", "redis://user:***@127.0.0.1:9/0"),
+        ("postgresql://user:secret@127.0.0.1:9/db", "postgresql://user:***@127.0.0.1:9/db"),
+    ],
+)
+def test_bad_or_unreachable_locations_say_why_without_passwords(
+    location: str, message: str
+) -> None:
+    with pytest.raises(StateBackendError) as raised:
+        open_backend(location).items("", "/pets")
+    assert message in str(raised.value) and "secret" not in str(raised.value)
