@@ -131,7 +131,7 @@ class MockEngine:
             return problem_response(
                 400,
                 "Bad Request",
-                f"the {NAMESPACE_HEADER} header is longer than {NAMESPACE_LIMIT} characters",
+                f"the X-Mock-Namespace header is longer than {NAMESPACE_LIMIT} characters",
             )
         try:
             return self._handle(request)

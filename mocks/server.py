@@ -106,6 +106,7 @@ class MockApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.stop_watching()
+                self.engine.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
