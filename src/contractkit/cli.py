@@ -24,6 +24,9 @@ class Verb(NamedTuple):
 VERBS: dict[str, Verb] = {
     "serve": Verb("contractkit.serve", "run the spec-routed reference implementation"),
     "mock": Verb("contractkit.mock.cli", "serve a mock of any OpenAPI document"),
+    "proxy": Verb(
+        "contractkit.mock.proxy.cli", "forward to a real server, validating both directions"
+    ),
     "test": Verb("contractkit.contract.cli", "contract-test any server (or ours) against its spec"),
     "lint": Verb("contractkit.lint", "validate OpenAPI documents and check our own rules"),
     "token": Verb("contractkit.token", "print a development credential for one of our APIs"),
