@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from contractkit.openapi.errors import SpecError
 
@@ -119,11 +121,27 @@ def run(args: argparse.Namespace) -> int:
         f"http://{args.host}:{args.port}" + (" (mock fallback)" if app.fallback else ""),
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    if args.report is not None:
-        write_report(args.report, app.log, args.upstream)
-        print(f"Report written to {args.report}", file=sys.stderr)
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again with the
+    # handlers found at start restored: these end the run without killing the process.
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if args.report is not None:
+            write_report(args.report, app.log, args.upstream)
+            print(f"Report written to {args.report}", file=sys.stderr)
     return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived: the server has shut down."""
+
+
+def _stopped(signum: int, _frame: FrameType | None) -> None:
+    raise _Stopped(signum)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
@@ -64,8 +65,12 @@ class UpstreamAnswer:
 
 
 def new_client(timeout: float) -> httpx.AsyncClient:
-    """A client that adds no headers of its own (the client's are forwarded as they are)."""
-    client = httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+    """A client that adds no headers of its own (the client's are forwarded as they are) and
+    keeps no cookies (each client's own go through in its requests)."""
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    client = httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, trust_env=False, cookies=no_cookies
+    )
     for name in list(client.headers):
         del client.headers[name]
     return client
