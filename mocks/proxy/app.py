@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from contractkit.mock.document.model import Operation
 from contractkit.mock.engine import ADMIN_PREFIX, MockEngine
 from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.proxy.forwarding import UpstreamAnswer, forward, new_client
@@ -164,7 +165,7 @@ class ProxyApp:
         headers = [*answer.headers, *self._marks("upstream", violations)]
         return answer.status, headers, answer.body
 
-    def _missing_upstream(self, answer: UpstreamAnswer | None, operation: Any) -> bool:
+    def _missing_upstream(self, answer: UpstreamAnswer | None, operation: Operation) -> bool:
         """Whether the upstream lacks this documented operation (so the mock answers)."""
         if answer is None or answer.status in _NOT_IMPLEMENTED:
             return True

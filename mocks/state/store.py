@@ -152,9 +152,9 @@ class StateStore:
         if role == "list":
             return self._list(resource, operation, negotiated, place, validation)
         key = params.get(resource.id_param, "")
-        found: JSONObject | None
+        stored: JSONObject | None
         if role == "read":
-            found = self.backend.get(*place, key)
+            stored = self.backend.get(*place, key)
         elif role in ("replace", "update"):
             body = validation.body if isinstance(validation.body, dict) else {}
 
@@ -163,10 +163,10 @@ class StateStore:
                 merged[resource.id_field] = current.get(resource.id_field)
                 return self._conforming(operation, negotiated, resource, merged, current)
 
-            found = self.backend.update(*place, key, change)
+            stored = self.backend.update(*place, key, change)
         else:
-            found = {} if self.backend.delete(*place, key) else None
-        if found is None:
+            stored = {} if self.backend.delete(*place, key) else None
+        if stored is None:
             return error_response(
                 operation,
                 404,
@@ -175,7 +175,7 @@ class StateStore:
                 self.responder.seed,
                 message=f"{resource.item} {key!r} does not exist",
             )
-        return self._answer(operation, negotiated, resource, found if role != "delete" else None)
+        return self._answer(operation, negotiated, resource, stored if role != "delete" else None)
 
     # -- building answers -----------------------------------------------------------
 
