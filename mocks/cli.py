@@ -75,7 +75,7 @@ def _credential(text: str) -> tuple[str, str]:
     return scheme.strip(), value
 
 
-def _check_state(engine: MockEngine) -> str | None:
+def check_state(engine: MockEngine) -> str | None:
     """Why the state backend cannot be used (it is connected once, then released), or None."""
     from contractkit.mock.state.backend import StateBackendError
 
@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     except (SpecError, ValueError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
         return 2
-    problem = _check_state(app.engine)
+    problem = check_state(app.engine)
     if problem:
         print(f"contractkit mock: {problem}", file=sys.stderr)
         return 2

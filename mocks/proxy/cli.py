@@ -95,6 +95,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the fallback mock's data")
     parser.add_argument(
+        "--stateful",
+        action="store_true",
+        help="the fallback mock remembers what it creates (as contractkit mock --stateful)",
+    )
+    parser.add_argument(
+        "--state",
+        metavar="PATH|URL",
+        help="where the stateful fallback mock keeps resources (implies --stateful; as for "
+        "contractkit mock)",
+    )
+    parser.add_argument(
         "--log-level",
         default="warning",
         choices=("critical", "error", "warning", "info", "debug"),
@@ -106,14 +117,24 @@ def run(args: argparse.Namespace) -> int:
     """Serve the proxy until SIGINT/SIGTERM, then write the report; returns the exit status."""
     import uvicorn
 
+    from contractkit.mock.cli import DEFAULT_STATE, check_state
     from contractkit.mock.engine import MockEngine, MockOptions
     from contractkit.mock.proxy.app import ProxyApp
     from contractkit.mock.proxy.report import write_report
 
+    options = MockOptions(
+        seed=args.seed,
+        stateful=args.stateful or args.state is not None,
+        state=args.state or DEFAULT_STATE,
+    )
     try:
-        engine = MockEngine.from_paths([str(s) for s in args.specs], MockOptions(seed=args.seed))
+        engine = MockEngine.from_paths([str(s) for s in args.specs], options)
     except (SpecError, ValueError) as exc:
         print(f"contractkit proxy: {exc}", file=sys.stderr)
+        return 2
+    problem = check_state(engine)
+    if problem:
+        print(f"contractkit proxy: {problem}", file=sys.stderr)
         return 2
     app = ProxyApp(engine, args.upstream, fallback=args.fallback == "mock", timeout=args.timeout)
     print(

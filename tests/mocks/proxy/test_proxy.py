@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from contractkit.mock.engine import MockEngine
+from contractkit.mock.engine import MockEngine, MockOptions
 from contractkit.mock.proxy.app import ProxyApp
 from contractkit.mock.proxy.cli import configure_parser
 from contractkit.pytest_plugin import free_port
@@ -25,8 +25,11 @@ from tests.mocks.proxy.conftest import Upstream
 Serve = Callable[[Any], str]
 
 
-def proxy(serve: Serve, spec: Path, upstream: str, fallback: bool = False) -> str:
-    return serve(ProxyApp(MockEngine.from_paths([spec]), upstream, fallback=fallback))
+def proxy(
+    serve: Serve, spec: Path, upstream: str, fallback: bool = False, stateful: bool = False
+) -> str:
+    engine = MockEngine.from_paths([spec], MockOptions(stateful=stateful))
+    return serve(ProxyApp(engine, upstream, fallback=fallback))
 
 
 def violations(base: str) -> list[dict[str, str]]:
@@ -120,6 +123,19 @@ def test_the_mock_answers_what_the_upstream_lacks(
     assert refused.status_code == 422 and refused.headers["x-contractkit-source"] == "mock"
     assert refused.headers["x-contractkit-proxy-violations"] == "1"
     assert [(v["direction"], v["pointer"]) for v in violations(base)] == [("request", "/body/name")]
+
+
+def test_a_stateful_fallback_remembers_what_the_upstream_lacks(
+    serve: Serve, shop_spec: Path, upstream: Upstream
+) -> None:
+    base = proxy(serve, shop_spec, upstream.url, fallback=True, stateful=True)
+    created = httpx.post(f"{base}/orders", json={"status": "shipped"})
+    assert created.status_code == 201 and created.headers["x-contractkit-source"] == "mock"
+    assert created.json() == {"id": 1, "status": "shipped"}
+    listed = httpx.get(f"{base}/orders")
+    assert listed.json() == [{"id": 1, "status": "shipped"}]
+    assert httpx.get(f"{base}/orders/1").json() == {"id": 1, "status": "shipped"}
+    assert violations(base) == []
 
 
 def test_an_unreachable_upstream_falls_back_or_answers_502(serve: Serve, shop_spec: Path) -> None:
