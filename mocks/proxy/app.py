@@ -22,6 +22,7 @@ from contractkit.mock.engine import ADMIN_PREFIX, MockEngine
 from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.proxy.forwarding import UpstreamAnswer, forward, new_client
 from contractkit.mock.proxy.violations import ProxyViolation, ViolationLog
+from contractkit.mock.state.store import NAMESPACE_HEADER, namespace_of
 from contractkit.mock.types import MockRequest, MockResponse, Violation
 from contractkit.mock.validation.responses import validate_response
 from contractkit.mock.validation.validator import validate_request
@@ -204,7 +205,8 @@ class ProxyApp:
             return 200, [("content-type", "application/json")], body
         if route == ("POST", f"{ADMIN_PREFIX}/reset"):
             self.log.reset()
-            self.engine.reset()
+            named = NAMESPACE_HEADER in request.headers
+            self.engine.reset(namespace_of(request.headers) if named else None)
             return 204, [], b""
         failure = problem_response(
             404, "Not Found", f"no proxy endpoint {request.method} {request.path}"

@@ -37,6 +37,7 @@ class RedisBackend(StateBackend):
         self._target = url
         self._lock = threading.Lock()
         self._client: Any = None
+        self._insert: Any = None
         self._pid = 0
 
     def _redis(self) -> Any:
@@ -59,9 +60,9 @@ class RedisBackend(StateBackend):
             return client
 
     def _call(self, work: Any) -> Any:
+        client = self._redis()
         import redis
 
-        client = self._redis()
         try:
             return work(client)
         except redis.RedisError as exc:
@@ -87,7 +88,6 @@ class RedisBackend(StateBackend):
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         items, order = self._keys(namespace, bucket)
         sequence = f"{self._space(namespace)}sequence"
-        self._redis()
         done = self._call(
             lambda client: self._insert(keys=[items, order, sequence], args=[key, json.dumps(item)])
         )

@@ -33,7 +33,7 @@ class SqliteBackend(StateBackend):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
-        self.url = str(self.path)
+        self.url = str(self.path.absolute())
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
