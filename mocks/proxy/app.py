@@ -126,8 +126,9 @@ class ProxyApp:
         label = operation.label if operation else f"{request.method.upper()} {request.path}"
         found: list[Violation] = []
         if operation is None:
-            reason = "is not documented" if not match.allowed else "is not a documented method"
-            found.append(Violation("path", "", f"{request.method.upper()} {request.path} {reason}"))
+            found.append(
+                Violation("path", "", f"{request.method.upper()} {request.path} is not documented")
+            )
         else:
             checked = validate_request(
                 operation, request, match.params, self.engine.credentials

@@ -146,7 +146,15 @@ def run(args: argparse.Namespace) -> int:
     # handlers found at start restored: these end the run without killing the process.
     previous = signal.signal(signal.SIGTERM, _stopped)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            access_log=False,
+            server_header=False,  # the upstream's Server and Date pass through, not ours
+            date_header=False,
+        )
     except (KeyboardInterrupt, _Stopped):
         pass
     finally:

@@ -24,8 +24,9 @@ class MemoryBackend(StateBackend):
             return value
 
     def get(self, namespace: str, bucket: str, key: str) -> JSONObject | None:
-        found = self._buckets.get((namespace, bucket), {}).get(key)
-        return copy.deepcopy(found) if found is not None else None
+        with self._lock:
+            found = self._buckets.get((namespace, bucket), {}).get(key)
+            return copy.deepcopy(found) if found is not None else None
 
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         with self._lock:

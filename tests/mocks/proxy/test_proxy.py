@@ -46,11 +46,10 @@ def test_good_traffic_passes_through_unchanged(
     proxied = httpx.get(f"{base}/pets/1?verbose=true", headers=headers)
     assert proxied.status_code == direct.status_code == 200
     assert proxied.content == direct.content
-    for name in ("content-type", "x-revision"):
-        assert proxied.headers[name] == direct.headers[name]
-    assert proxied.headers.get_list("set-cookie") == direct.headers.get_list("set-cookie")
-    assert proxied.headers["x-contractkit-source"] == "upstream"
-    assert "x-contractkit-proxy-violations" not in proxied.headers
+    assert sorted(proxied.headers.multi_items()) == sorted(
+        [*direct.headers.multi_items(), ("x-contractkit-source", "upstream")]
+    )
+    assert len(proxied.headers.get_list("set-cookie")) == 2
 
     again = httpx.get(f"{base}/pets/1", headers={"Cookie": "mine=1"})
     assert again.status_code == 200
