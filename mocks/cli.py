@@ -193,6 +193,7 @@ def run(args: argparse.Namespace) -> int:
 
     from contractkit.mock.engine import MockOptions
     from contractkit.mock.server import CONFIG_ENV, create_app, options_to_json
+    from contractkit.mock.state.backend import StateBackendError
 
     options = MockOptions(
         seed=args.seed,
@@ -208,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     specs = [str(s) for s in args.specs]
     try:
         app = create_app(specs, options, watch=args.watch)
-    except (SpecError, ValueError) as exc:
+    except (SpecError, ValueError, StateBackendError) as exc:
         print(f"contractkit mock: {exc}", file=sys.stderr)
         return 2
     problem = check_state(app.engine)

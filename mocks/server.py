@@ -116,11 +116,12 @@ class MockApp:
 
     def reload(self) -> bool:
         """Rebuild the engine from the spec paths; keeps the old one if the new documents fail."""
+        from contractkit.mock.state.backend import StateBackendError
         from contractkit.openapi.errors import SpecError
 
         try:
             engine = MockEngine.from_paths(self.spec_paths, self.engine.options)
-        except (SpecError, OSError, ValueError):
+        except (SpecError, OSError, ValueError, StateBackendError):
             return False
         previous, self.engine = self.engine, engine
         previous.close()

@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     from contractkit.mock.engine import MockEngine, MockOptions
     from contractkit.mock.proxy.app import ProxyApp
     from contractkit.mock.proxy.report import write_report
+    from contractkit.mock.state.backend import StateBackendError
 
     options = MockOptions(
         seed=args.seed,
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         engine = MockEngine.from_paths([str(s) for s in args.specs], options)
-    except (SpecError, ValueError) as exc:
+    except (SpecError, ValueError, StateBackendError) as exc:
         print(f"contractkit proxy: {exc}", file=sys.stderr)
         return 2
     problem = check_state(engine)

@@ -170,10 +170,17 @@ async def test_namespaces_isolate_and_reset_clears_one_or_all(
     assert refused.status_code == 400 and "X-Mock-Namespace" in refused.text
 
 
-def test_an_unreachable_state_server_stops_the_command(pets_spec: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("verb", ["mock", "proxy"])
+def test_an_unusable_state_stops_the_command(verb: str, pets_spec: Path, tmp_path: Path) -> None:
     port = free_port()
-    command = [sys.executable, "-m", "contractkit.cli", "mock", str(pets_spec)]
-    command += ["--state", f"redis://127.0.0.1:{port}/0", "--port", str(free_port())]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "contractkit.cli", verb, str(pets_spec), "--port", "9"]
+    if verb == "proxy":
+        command += ["--upstream", "http://127.0.0.1:9", "--fallback", "mock"]
+    unreachable = [*command, "--state", f"redis://127.0.0.1:{port}/0"]
+    done = subprocess.run(unreachable, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"cannot use the state server redis://127.0.0.1:{port}/0" in done.stderr
+    unknown = [*command, "--state", "ftp://example.com/state"]
+    done = subprocess.run(unknown, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "unknown state engine 'ftp'" in done.stderr
+    assert "Traceback" not in done.stderr
