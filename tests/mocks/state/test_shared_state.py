@@ -184,3 +184,14 @@ def test_an_unusable_state_stops_the_command(verb: str, pets_spec: Path, tmp_pat
     done = subprocess.run(unknown, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "unknown state engine 'ftp'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_a_state_server_lost_while_serving_is_answered_with_503(
+    mock_client: Callable[..., httpx.AsyncClient], pets_spec: Path
+) -> None:
+    location = f"redis://127.0.0.1:{free_port()}/0"
+    client = mock_client(pets_spec, stateful=True, state=location)
+    answer = await client.post("/pets", json={"name": "Rex"})
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert f"cannot use the state server {location}" in answer.json()["detail"]
