@@ -3,6 +3,8 @@ promo codes, and the request rules of the Decision Engine."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
@@ -17,6 +19,8 @@ from contractkit.impl.blaize.identity.credentials import (
 )
 from contractkit.impl.blaize.identity.installation import ensure_initial_admin
 from contractkit.impl.blaize.identity.security_handlers import api_key_handler_by_location
+from contractkit.impl.blaize.people import token_redaction
+from contractkit.impl.blaize.people.mail_delivery import mailing
 from contractkit.impl.blaize.settings import load_blaize_settings
 from contractkit.impl.blaize.webhooks.dispatch import dispatching
 from contractkit.impl.config import Settings
@@ -53,6 +57,7 @@ SERVED_DOCUMENTS = (
     "webhooks",
     "request_rules",
     "decision_engine",
+    "confirm",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
@@ -94,6 +99,7 @@ def envelope(error: ApiError) -> dict[str, Any]:
 def build_context(settings: Settings, db: Database) -> BlaizeContext:
     """The services handed to every Blaize handler; the configured first admin is created."""
     ctx = BlaizeContext.build(load_blaize_settings(settings), db, BASE_PATH)
+    token_redaction.install()
     with db.transaction() as session:
         ensure_initial_admin(session, ctx.settings, ctx.passwords)
     return ctx
@@ -120,6 +126,13 @@ def security_map(ctx: BlaizeContext) -> dict[str, type]:
     return {"apiKey": handler}
 
 
+@asynccontextmanager
+async def background(ctx: BlaizeContext) -> AsyncIterator[None]:
+    """While served: webhook deliveries and the flows' mail, each sent in the background."""
+    async with dispatching(ctx), mailing(ctx):
+        yield
+
+
 DEFINITION = ApiDefinition(
     name=NAME,
     envelope=envelope,
@@ -127,5 +140,5 @@ DEFINITION = ApiDefinition(
     security_map=security_map,
     documents=SERVED_DOCUMENTS,
     middleware=(BodyDigestMiddleware,),
-    lifespan=dispatching,
+    lifespan=background,
 )
