@@ -18,6 +18,7 @@ from contractkit.impl.blaize.identity.credentials import (
     verify_keypair_signature,
 )
 from contractkit.impl.blaize.identity.installation import ensure_initial_admin
+from contractkit.impl.blaize.identity.oauth_errors import OAuthTokenErrors
 from contractkit.impl.blaize.identity.security_handlers import api_key_handler_by_location
 from contractkit.impl.blaize.people import token_redaction
 from contractkit.impl.blaize.people.mail_delivery import mailing
@@ -73,6 +74,15 @@ _ERROR_CODES = {
     415: "unsupported_media_type",
     500: "internal_error",
 }
+OAUTH_ERROR_CODES = {
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+}
+"""RFC 6749, section 5.2: errors of the token endpoint, which also carry ``error_description``."""
 # Codes and default messages of the shared error helpers, said the Blaize way.
 _SHARED_CODES = {"invalid_data", "invalid_token", "access_denied", "error"}
 _SHARED_MESSAGES = {
@@ -89,6 +99,8 @@ def envelope(error: ApiError) -> dict[str, Any]:
         code = _ERROR_CODES.get(error.status, "error")
     message = _SHARED_MESSAGES.get(error.message, error.message)
     body: dict[str, Any] = {"status": error.status, "error": code, "message": message}
+    if code in OAUTH_ERROR_CODES:
+        body["error_description"] = message
     if error.fields:
         body["details"] = [
             {"field": name, "message": message} for name, message in error.fields.items()
@@ -139,6 +151,6 @@ DEFINITION = ApiDefinition(
     build_context=build_context,
     security_map=security_map,
     documents=SERVED_DOCUMENTS,
-    middleware=(BodyDigestMiddleware,),
+    middleware=(BodyDigestMiddleware, OAuthTokenErrors),
     lifespan=background,
 )
