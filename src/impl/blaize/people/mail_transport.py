@@ -2,7 +2,8 @@
 
 ``BLAIZE_SMTP_URL`` (or ``SMTP_URL``) chooses: ``smtp://user:pass@host:587?starttls=1``
 (plain SMTP, upgraded with STARTTLS when ``starttls=1``), ``smtps://user:pass@host:465``
-(implicit TLS), or ``file:///path/to/folder``. Unset, messages are written as ``.eml`` files
+(implicit TLS), or ``file:///path/to/folder``; ``timeout=<seconds>`` and ``cafile=<path>`` (the
+certificates to trust instead of the system's) are further options. Unset, messages are written as ``.eml`` files
 under ``<data dir>/mail`` and each one's link is logged: nothing is sent, which needs no
 set-up and is what development wants.
 """
@@ -74,10 +75,11 @@ class SmtpTransport:
     implicit_tls: bool = False
     starttls: bool = False
     timeout: float = 10.0
+    cafile: str | None = None
 
     def deliver(self, outgoing: Outgoing) -> None:
         message = compose(outgoing, self.sender)
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.cafile)
         client: smtplib.SMTP
         if self.implicit_tls:
             client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
@@ -131,7 +133,7 @@ def transport_from_url(
             "smtps://[user:pass@]host[:port] or file:///folder"
         )
     options = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-    unknown = sorted(set(options) - {"starttls", "timeout"})
+    unknown = sorted(set(options) - {"starttls", "timeout", "cafile"})
     if unknown:
         raise ConfigurationError(f"BLAIZE_SMTP_URL: unknown option(s) {', '.join(unknown)}")
     implicit = parts.scheme == "smtps"
@@ -149,4 +151,5 @@ def transport_from_url(
         implicit_tls=implicit,
         starttls=not implicit and options.get("starttls", "0").lower() in TRUE_WORDS,
         timeout=timeout,
+        cafile=options.get("cafile"),
     )
