@@ -3,9 +3,9 @@
 ``BLAIZE_SMTP_URL`` (or ``SMTP_URL``) chooses: ``smtp://user:pass@host:587?starttls=1``
 (plain SMTP, upgraded with STARTTLS when ``starttls=1``), ``smtps://user:pass@host:465``
 (implicit TLS), or ``file:///path/to/folder``; ``timeout=<seconds>`` and ``cafile=<path>`` (the
-certificates to trust instead of the system's) are further options. Unset, messages are written as ``.eml`` files
-under ``<data dir>/mail`` and each one's link is logged: nothing is sent, which needs no
-set-up and is what development wants.
+certificates to trust instead of the system's) are further options. Unset, messages are
+written as ``.eml`` files under ``<data dir>/mail`` and each one's link is logged: nothing is
+sent, which needs no set-up and is what development wants.
 """
 
 from __future__ import annotations
