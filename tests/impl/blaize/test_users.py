@@ -391,3 +391,18 @@ async def test_viewers_read_but_do_not_write_users(
         f"/v3/users/{user_id}/attributes", json={"a": "b"}, headers=viewer.headers
     )
     assert patch.status_code == 403
+
+
+async def test_both_spellings_of_the_verification_setting_are_one_setting(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    seed_name = "authentication.password.requireEmailVerfication"
+    correct = "authentication.password.requireEmailVerification"
+    saved = await client.post("/v3/configuration", json={correct: "true"}, headers=admin.headers)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()[seed_name] == "true" and correct not in saved.json()
+    await create(client, admin, "joe@company.com")
+    login = user_body("joe@company.com")
+    assert (await client.post("/v3/sessions", json=login)).status_code == 403
+    await client.post("/v3/configuration", json={seed_name: "false"}, headers=admin.headers)
+    assert (await client.post("/v3/sessions", json=login)).status_code == 200
