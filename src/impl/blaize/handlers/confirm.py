@@ -21,7 +21,7 @@ from contractkit.impl.errors import ApiError
 SESSION_COOKIE = "blaize_session"
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 REFUSALS = {
-    "unknown": (400, "invalid_link", "This link is not valid. Check that it was copied whole."),
+    "unknown": (404, "unknown_link", "This link is not known. Check that it was copied whole."),
     "used": (410, "link_used", "This link was already used. Start again to get a new one."),
     "expired": (410, "link_expired", "This link has expired. Start again to get a new one."),
 }
