@@ -51,7 +51,8 @@ def _link(ctx: BlaizeContext, session: Session, tenant_id: str, flow: str, token
 
 def _lifetime(flow: str) -> str:
     minutes = int(FLOW_TTL[flow].total_seconds() // 60)
-    return f"{minutes // 60} hour(s)" if minutes % 60 == 0 else f"{minutes} minutes"
+    count, unit = (minutes // 60, "hour") if minutes % 60 == 0 else (minutes, "minute")
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 def _send_flow(
