@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.people.models import UserExtendedProfile
 from contractkit.impl.blaize.people.users import tenant_user
-from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
+from contractkit.impl.blaize.tenancy.storable import contains_nul, refuse_unstorable
 from contractkit.impl.errors import not_found
 from contractkit.impl.timeutil import utcnow
 
@@ -33,7 +33,7 @@ def save_profile(
 def profile(session: Session, tenant_id: str, user_id: str, app_id: str) -> dict[str, Any]:
     """The user's profile for the app; 404 when the user or the profile is not there."""
     user = tenant_user(session, tenant_id, user_id)
-    row = session.get(UserExtendedProfile, (user.id, app_id))
+    row = None if contains_nul(app_id) else session.get(UserExtendedProfile, (user.id, app_id))
     if row is None:
         raise not_found("Extended profile")
     return dict(row.data or {})
