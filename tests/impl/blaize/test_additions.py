@@ -52,7 +52,8 @@ async def test_saved_extended_profiles_are_exported_by_app(
     url = f"/v3/users/{joe}/extended-profiles/quiz1"
     assert (await client.get(url, headers=admin.headers)).status_code == 404
     first = await client.put(url, json={"score": 7}, headers=admin.headers)
-    assert first.status_code == 201, first.text
+    assert first.status_code == 200, first.text
+    assert (await client.get(url, headers=admin.headers)).json() == {"score": 7}
     second = await client.put(url, json={"score": 8, "level": "gold"}, headers=admin.headers)
     assert second.status_code == 200
     assert (await client.get(url, headers=admin.headers)).json() == {"score": 8, "level": "gold"}

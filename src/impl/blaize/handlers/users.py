@@ -188,7 +188,5 @@ def save_user_extended_profile(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
-        created = extended_profiles.save_profile(session, caller.tenant_id, user_id, appId, body)
-    if created:
-        return {"message": "Extended profile created"}, 201
-    return {"message": "Extended profile updated"}, 200
+        extended_profiles.save_profile(session, caller.tenant_id, user_id, appId, body)
+    return {"message": "Extended profile saved"}, 200

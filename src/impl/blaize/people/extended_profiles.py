@@ -17,7 +17,7 @@ from contractkit.impl.timeutil import utcnow
 def save_profile(
     session: Session, tenant_id: str, user_id: str, app_id: str, data: dict[str, Any]
 ) -> bool:
-    """Create or replace the user's profile for the app; whether it was created."""
+    """Create or replace the user's profile for the app; answers whether it was created."""
     user = tenant_user(session, tenant_id, user_id)
     refuse_unstorable(app_id, data)
     row = session.get(UserExtendedProfile, (user.id, app_id))
