@@ -25,6 +25,7 @@ from contractkit.lint_rules import (
     check_operation_ids,
     check_summaries,
 )
+from contractkit.lint_rules.additions import additions, render_additions
 from contractkit.openapi import SpecError, bundle, is_openapi_document, load_file
 from contractkit.openapi.loader import has_operations, spec_files_in
 
@@ -157,6 +158,7 @@ examples:
   contractkit lint specs/peerly                 # one API: every document in the folder
   contractkit lint specs/peerly/users.yaml      # one document, its refs resolved
   contractkit lint specs/peerly specs/blaize --format json
+  contractkit lint specs/blaize --additions      # also list the operations marked x-addition
 
 exit status: 1 when any error is found, 0 otherwise.""".format(
     rules="\n".join(f"  {rule.ljust(_RULE_WIDTH)}  {text}" for rule, text in RULES.items())
@@ -181,12 +183,26 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="report format (default: text, grouped by file)",
     )
+    parser.add_argument(
+        "--additions",
+        action="store_true",
+        help="also list the operations marked x-addition (not in the published API); "
+        "information only, it never fails the run",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Lint ``args.paths`` and print the report; 1 if any error was found."""
     findings = lint(args.paths)
     report = render_json(findings) if args.format == "json" else render_text(findings)
+    if getattr(args, "additions", False):
+        marked = additions(args.paths)
+        if args.format == "json":
+            payload = json.loads(report)
+            payload["additions"] = [addition.as_dict() for addition in marked]
+            report = json.dumps(payload, indent=2) + "\n"
+        else:
+            report += "\n" + render_additions(marked)
     sys.stdout.write(report)
     return 1 if any(finding.severity == "error" for finding in findings) else 0
 

@@ -3,6 +3,8 @@ promo codes, and the request rules of the Decision Engine."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
@@ -16,7 +18,10 @@ from contractkit.impl.blaize.identity.credentials import (
     verify_keypair_signature,
 )
 from contractkit.impl.blaize.identity.installation import ensure_initial_admin
+from contractkit.impl.blaize.identity.oauth_errors import OAuthTokenErrors
 from contractkit.impl.blaize.identity.security_handlers import api_key_handler_by_location
+from contractkit.impl.blaize.people import token_redaction
+from contractkit.impl.blaize.people.mail_delivery import mailing
 from contractkit.impl.blaize.settings import load_blaize_settings
 from contractkit.impl.blaize.webhooks.dispatch import dispatching
 from contractkit.impl.config import Settings
@@ -53,6 +58,7 @@ SERVED_DOCUMENTS = (
     "webhooks",
     "request_rules",
     "decision_engine",
+    "confirm",
 )
 """Module documents of ``specs/blaize`` whose every operation is implemented here."""
 
@@ -68,6 +74,15 @@ _ERROR_CODES = {
     415: "unsupported_media_type",
     500: "internal_error",
 }
+OAUTH_ERROR_CODES = {
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+}
+"""RFC 6749, section 5.2: errors of the token endpoint, which also carry ``error_description``."""
 # Codes and default messages of the shared error helpers, said the Blaize way.
 _SHARED_CODES = {"invalid_data", "invalid_token", "access_denied", "error"}
 _SHARED_MESSAGES = {
@@ -84,6 +99,8 @@ def envelope(error: ApiError) -> dict[str, Any]:
         code = _ERROR_CODES.get(error.status, "error")
     message = _SHARED_MESSAGES.get(error.message, error.message)
     body: dict[str, Any] = {"status": error.status, "error": code, "message": message}
+    if code in OAUTH_ERROR_CODES:
+        body["error_description"] = message
     if error.fields:
         body["details"] = [
             {"field": name, "message": message} for name, message in error.fields.items()
@@ -94,6 +111,7 @@ def envelope(error: ApiError) -> dict[str, Any]:
 def build_context(settings: Settings, db: Database) -> BlaizeContext:
     """The services handed to every Blaize handler; the configured first admin is created."""
     ctx = BlaizeContext.build(load_blaize_settings(settings), db, BASE_PATH)
+    token_redaction.install()
     with db.transaction() as session:
         ensure_initial_admin(session, ctx.settings, ctx.passwords)
     return ctx
@@ -120,12 +138,19 @@ def security_map(ctx: BlaizeContext) -> dict[str, type]:
     return {"apiKey": handler}
 
 
+@asynccontextmanager
+async def background(ctx: BlaizeContext) -> AsyncIterator[None]:
+    """While served: webhook deliveries and the flows' mail, each sent in the background."""
+    async with dispatching(ctx), mailing(ctx):
+        yield
+
+
 DEFINITION = ApiDefinition(
     name=NAME,
     envelope=envelope,
     build_context=build_context,
     security_map=security_map,
     documents=SERVED_DOCUMENTS,
-    middleware=(BodyDigestMiddleware,),
-    lifespan=dispatching,
+    middleware=(BodyDigestMiddleware, OAuthTokenErrors),
+    lifespan=background,
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from contractkit.impl.blaize.people.mail_transport import DEFAULT_SENDER, transport_from_url
 from contractkit.impl.config import ConfigurationError, Settings
 
 MIB = 1024 * 1024
@@ -49,6 +51,14 @@ class BlaizeSettings:
     """HS256 secret of end-user JWTs (the Decision Engine's ``jwt``); None: JWTs identify nobody."""
     user_jwt_issuer: str = "blaize"
     user_jwt_ttl_seconds: int = 3600
+    smtp_url: str | None = None
+    """Where the flows' mail goes (``blaize.people.mail_transport``); None: ``mail_folder``."""
+    mail_folder: str = "var/mail"
+    mail_from: str = DEFAULT_SENDER
+    mail_max_attempts: int = 8
+    mail_poll_seconds: int = 1
+    public_url: str | None = None
+    """Origin of the links in the flows' mail; None: the origin of the request that starts one."""
 
 
 def load_blaize_settings(settings: Settings) -> BlaizeSettings:
@@ -108,7 +118,26 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         user_jwt_secret=_user_jwt_secret(settings),
         user_jwt_issuer=settings.text("BLAIZE_USER_JWT_ISSUER", "blaize"),
         user_jwt_ttl_seconds=settings.integer("BLAIZE_USER_JWT_TTL_SECONDS", 3600, minimum=60),
+        **_mail_settings(settings),
     )
+
+
+def _mail_settings(settings: Settings) -> dict[str, Any]:
+    """``BLAIZE_SMTP_URL`` (or ``SMTP_URL``), ``BLAIZE_MAIL_FROM`` and the worker's limits."""
+    smtp_url = settings.text("BLAIZE_SMTP_URL") or settings.text("SMTP_URL") or None
+    sender = settings.text("BLAIZE_MAIL_FROM", DEFAULT_SENDER)
+    if "@" not in sender:
+        raise ConfigurationError("BLAIZE_MAIL_FROM must hold an e-mail address")
+    transport_from_url(smtp_url, settings.data_dir / "mail", sender)  # refuses a malformed URL now
+    public_url = settings.text("CONTRACTKIT_PUBLIC_URL").rstrip("/") or None
+    return {
+        "smtp_url": smtp_url,
+        "mail_folder": str(settings.data_dir / "mail"),
+        "mail_from": sender,
+        "mail_max_attempts": settings.integer("BLAIZE_MAIL_MAX_ATTEMPTS", 8, minimum=1),
+        "mail_poll_seconds": settings.integer("BLAIZE_MAIL_POLL_SECONDS", 1, minimum=1),
+        "public_url": public_url,
+    }
 
 
 def _user_jwt_secret(settings: Settings) -> str | None:

@@ -121,13 +121,10 @@ async def test_codes_are_bound_to_their_redirect_uri_and_client(
     client: httpx.AsyncClient, issue, database: Database
 ) -> None:  # type: ignore[no-untyped-def]
     code = issue()
-    without_client = exchange_body(code)
-    del without_client["client_id"]
     for body in (
         exchange_body(code, redirect_uri="https://quiz.example.com/other"),
         exchange_body(code, redirect_uri=REDIRECT + "/"),
         exchange_body(code, client_id="other-app"),
-        without_client,
     ):
         assert_invalid_grant(await client.post("/zephr/oauth2/token", json=body))
     assert count_tokens(database) == 0
@@ -190,13 +187,22 @@ async def test_malformed_requests_and_client_authentication(
     client: httpx.AsyncClient, issue
 ) -> None:  # type: ignore[no-untyped-def]
     code = issue()
-    missing = {"grant_type": "authorization_code", "code": code}
+    missing = {"grant_type": "authorization_code", "code": code, "client_id": CLIENT}
     bad = await client.post("/zephr/oauth2/token", json=missing)
-    assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
+    assert bad.status_code == 400
+    assert bad.json()["error"] == "invalid_request"
+    assert bad.json()["details"] == [{"field": "redirect_uri", "message": "This field is required"}]
+    assert "redirect_uri" in bad.json()["error_description"]
     unsupported = await client.post(
         "/zephr/oauth2/token", json={"grant_type": "password", "code": code}
     )
     assert unsupported.status_code == 400
+    assert unsupported.json()["error"] == "unsupported_grant_type"
+    assert "refresh_token" in unsupported.json()["error_description"]
+    not_json = await client.post(
+        "/zephr/oauth2/token", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert not_json.status_code == 400 and not_json.json()["error"] == "invalid_request"
     basic = await client.post(
         "/zephr/oauth2/token",
         json=exchange_body(code),
@@ -204,6 +210,13 @@ async def test_malformed_requests_and_client_authentication(
     )
     assert basic.status_code == 401 and basic.json()["error"] == "invalid_client"
     assert basic.headers["www-authenticate"].startswith("Basic ")
+    # Client authentication is answered before the body is looked at.
+    basic_only = await client.post(
+        "/zephr/oauth2/token",
+        json={"refresh_token": "x", "grant_type": "refresh_token"},
+        headers={"Authorization": "Basic cXVpei1hcHA6c2VjcmV0"},
+    )
+    assert basic_only.status_code == 401 and basic_only.json()["error"] == "invalid_client"
     # None of those used the code up.
     assert (await client.post("/zephr/oauth2/token", json=exchange_body(code))).status_code == 200
 
@@ -235,3 +248,39 @@ def test_codes_need_an_existing_user_a_known_scope_and_development_mode(
             client_id=CLIENT,
             redirect_uri=REDIRECT,
         )
+
+
+SEED_EXCHANGE = {
+    "code": "1234567890",
+    "grant_type": "code",
+    "redirect_uri": "https://someUrl.com/callback",
+}
+SEED_REFRESH = {"refresh_token": "6kuabo4gug8t9h13x7gt43cm", "grant_type": "refresh_token"}
+
+
+async def test_the_seed_bodies_are_told_to_send_client_id_and_work_with_it(
+    client: httpx.AsyncClient, settings: Settings, database: Database, user_id: str
+) -> None:
+    code = issue_development_oauth_code(
+        settings,
+        database,
+        user_email="joe@company.com",
+        client_id=CLIENT,
+        redirect_uri=SEED_EXCHANGE["redirect_uri"],
+    )
+    for seed_body in (SEED_EXCHANGE, {**SEED_EXCHANGE, "code": code}, SEED_REFRESH):
+        refused = await client.post("/zephr/oauth2/token", json=seed_body)
+        assert refused.status_code == 400, refused.text
+        body = refused.json()
+        assert body["error"] == "invalid_request"
+        assert body["details"] == [{"field": "client_id", "message": "This field is required"}]
+        assert "client_id" in body["error_description"]
+    # The code was not used up: the seed's body with client_id added exchanges it.
+    exchanged = await client.post(
+        "/zephr/oauth2/token", json={**SEED_EXCHANGE, "code": code, "client_id": CLIENT}
+    )
+    assert exchanged.status_code == 200, exchanged.text
+    refresh = {**SEED_REFRESH, "refresh_token": exchanged.json()["refresh_token"]}
+    refreshed = await client.post("/zephr/oauth2/token", json={**refresh, "client_id": CLIENT})
+    assert refreshed.status_code == 200, refreshed.text
+    assert refreshed.json()["user_id"] == user_id

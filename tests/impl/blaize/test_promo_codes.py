@@ -450,3 +450,41 @@ def test_a_clash_with_a_concurrent_store_runs_the_request_once_more_and_only_onc
     with pytest.raises(IntegrityError):
         run_again_on_clash(always_clashing)
     assert runs == [0, 1, 2, 3]
+
+
+SEED_WRAPPED = {
+    "mutation": """{ mutation {
+        createBraintreePromoCode( promoCode : {discountId: "discountId", code : "code", discount: 10, billingCycles: 5, limit: 100, absoluteDiscount: false }) {
+            status
+            message
+        }
+    }
+}""",  # noqa: E501 - the seed's document, verbatim
+    "query": """{ query {
+        listBraintreePromoCodes{
+                code
+                discount
+        }
+    }
+}""",
+}
+
+
+async def test_the_seed_wrapped_documents_are_explained_with_the_corrected_form(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    for word, document in SEED_WRAPPED.items():
+        answer = await raw(client, admin, document)
+        (message,) = await errors_of(answer)
+        assert "extra pair of braces" in message and f"field named '{word}'" in message
+        (error,) = answer.json()["errors"]
+        assert error["extensions"]["code"] == "WRAPPED_OPERATION"
+        corrected = error["extensions"]["corrected"]
+        assert corrected.startswith(f"{word} {{") and corrected in message
+    assert await codes(client, admin) == []  # nothing ran
+    corrected = (await raw(client, admin, SEED_WRAPPED["mutation"])).json()["errors"][0]
+    created = await data_of(client, admin, corrected["extensions"]["corrected"])
+    assert created["createBraintreePromoCode"]["status"] == "SUCCESS"
+    listed = (await raw(client, admin, SEED_WRAPPED["query"])).json()["errors"][0]
+    data = await data_of(client, admin, listed["extensions"]["corrected"])
+    assert data == {"listBraintreePromoCodes": [{"code": "code", "discount": 10}]}

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from contractkit.impl.blaize.identity.passwords import Passwords
 from contractkit.impl.blaize.identity.sealing import seal
-from contractkit.impl.blaize.people.flows import TokenRefused, redeem
 from contractkit.impl.blaize.people.models import OutboxMessage, User, UserSession, UserToken
 from contractkit.impl.blaize.settings import load_blaize_settings
 from contractkit.impl.blaize.tenancy.ids import digest
@@ -185,7 +183,8 @@ def outbox(database: Database) -> list[OutboxMessage]:
 
 
 def token_in(message: OutboxMessage) -> str:
-    return message.body.rsplit("token=", 1)[1]
+    assert message.link is not None and message.link in message.body
+    return message.link.rsplit("token=", 1)[1]
 
 
 async def test_email_update_sends_a_single_use_link(
@@ -205,26 +204,37 @@ async def test_email_update_sends_a_single_use_link(
         row = session.get(UserToken, digest(token))
         assert row is not None and row.user_id == user_id
         assert session.get(UserToken, token) is None
-        assert redeem(session, admin.tenant, "email_update", token).payload == {
-            "new_email": "new@company.com"
-        }
-    with database.transaction() as session, pytest.raises(TokenRefused):
-        redeem(session, admin.tenant, "email_update", token)
+        assert row.payload == {"new_email": "new@company.com"}
     # The address does not change until the link is followed.
     assert (await client.get(f"/v3/users/{user_id}", headers=admin.headers)).json()[
         "identifiers"
     ] == {"email_address": "old@company.com"}
+    followed = await client.get("/confirm/email-update", params={"token": token})
+    assert followed.status_code == 200 and "new@company.com" in followed.text
+    got = (await client.get(f"/v3/users/{user_id}", headers=admin.headers)).json()
+    assert got["identifiers"] == {"email_address": "new@company.com"}
+    assert got["email_verified"] is True
+    again = await client.get(
+        "/confirm/email-update", params={"token": token}, headers={"Accept": "application/json"}
+    )
+    assert again.status_code == 410 and again.json()["error"] == "link_used"
     taken = {"new_identifiers": {"email_address": "other@company.com"}}
     assert (
         await client.post(f"/v3/users/{user_id}/update-email", json=taken, headers=admin.headers)
     ).status_code == 409
-    await client.post(
-        "/v3/configuration",
-        json={"authentication.password.requireEmailVerfication": "true"},
-        headers=admin.headers,
-    )
-    await client.post(f"/v3/users/{user_id}/update-email", json=body, headers=admin.headers)
-    assert outbox(database)[-1].recipient == "old@company.com"
+    third = {"new_identifiers": {"email_address": "third@company.com"}}
+    for spelling in ("requireEmailVerfication", "requireEmailVerification"):
+        # The seed's spelling and the correct one are the same setting.
+        for value, recipient in (("true", "new@company.com"), ("false", "third@company.com")):
+            await client.post(
+                "/v3/configuration",
+                json={f"authentication.password.{spelling}": value},
+                headers=admin.headers,
+            )
+            await client.post(
+                f"/v3/users/{user_id}/update-email", json=third, headers=admin.headers
+            )
+            assert outbox(database)[-1].recipient == recipient
 
 
 async def test_expired_flow_tokens_are_refused(
@@ -242,8 +252,13 @@ async def test_expired_flow_tokens_are_refused(
         row = session.get(UserToken, digest(token))
         assert row is not None
         row.expires_at = utcnow() - timedelta(seconds=1)
-    with database.transaction() as session, pytest.raises(TokenRefused):
-        redeem(session, admin.tenant, "password_reset", token)
+    for method, kwargs in (
+        ("GET", {"params": {"token": token}}),
+        ("POST", {"data": {"token": token, "password": "new password"}}),
+    ):
+        expired = await client.request(method, "/confirm/password-reset", **kwargs)
+        assert expired.status_code == 410, expired.text
+        assert "expired" in expired.text and expired.headers["content-type"].startswith("text/html")
     unknown = {"identifiers": {"email_address": "nobody@company.com"}}
     assert (
         await client.post("/v3/users/reset", json=unknown, headers=admin.headers)
@@ -376,3 +391,18 @@ async def test_viewers_read_but_do_not_write_users(
         f"/v3/users/{user_id}/attributes", json={"a": "b"}, headers=viewer.headers
     )
     assert patch.status_code == 403
+
+
+async def test_both_spellings_of_the_verification_setting_are_one_setting(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    seed_name = "authentication.password.requireEmailVerfication"
+    correct = "authentication.password.requireEmailVerification"
+    saved = await client.post("/v3/configuration", json={correct: "true"}, headers=admin.headers)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()[seed_name] == "true" and correct not in saved.json()
+    await create(client, admin, "joe@company.com")
+    login = user_body("joe@company.com")
+    assert (await client.post("/v3/sessions", json=login)).status_code == 403
+    await client.post("/v3/configuration", json={seed_name: "false"}, headers=admin.headers)
+    assert (await client.post("/v3/sessions", json=login)).status_code == 200

@@ -49,6 +49,29 @@ def account_grant(session: Session, tenant_id: str, account_id: str, grant_id: s
     return grant
 
 
+def account_grants(session: Session, tenant_id: str, account_id: str) -> list[Grant]:
+    """The account's grants, oldest first; 404 when there is no such account."""
+    owned(session, Account, account_id, tenant_id, "Account")
+    return tenant_rows(session, Grant, tenant_id, Grant.account_id == account_id)
+
+
+def grant_to_account(session: Session, tenant_id: str, account_id: str, product: Ref) -> Grant:
+    """A new grant of an existing product (404 otherwise) to the account, under a new id."""
+    owned(session, Account, account_id, tenant_id, "Account")
+    refuse_unknown(session, tenant_id, [product])
+    kind, product_id = product
+    grant = Grant(
+        id=new_id(),
+        tenant_id=tenant_id,
+        account_id=account_id,
+        entitlement_type=kind,
+        entitlement_id=product_id,
+    )
+    session.add(grant)
+    grant_changed(session, grant, GRANT_CREATE)
+    return grant
+
+
 def grant_to_user(session: Session, tenant_id: str, user_id: str, product: Ref) -> Grant:
     """A new grant of an existing product (404 otherwise) to the user, under a new id."""
     refuse_unknown(session, tenant_id, [product])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contractkit.impl.blaize.content import origin_cache
 from contractkit.impl.blaize.content.cache_configurations import (
     add_configuration,
     find_configuration,
@@ -117,3 +118,21 @@ def list_cached_origin_responses(
         entries = cached_responses(session, caller.tenant_id)
         views = sorted((cached_view(entry) for entry in entries), key=lambda v: v["path"])
         return {"results": views}, 200
+
+
+NOT_CACHED = "Not cached; no cache configuration caches this request's origin response"
+
+
+def record_origin_response(
+    ctx: BlaizeContext, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        refuse_unstorable(body)
+        headers = body.get("headers") or {}
+        entry = origin_cache.record_origin_response(
+            session, caller.tenant_id, body["path"], headers
+        )
+        if entry is None:
+            return {"message": NOT_CACHED}, 200
+        return cached_view(entry), 201

@@ -7,6 +7,8 @@ from typing import Any
 from contractkit.impl.blaize.catalogue.access_model import access_model
 from contractkit.impl.blaize.catalogue.grants import (
     account_grant,
+    account_grants,
+    grant_to_account,
     grant_to_user,
     revoke_grant,
     store_user_grant,
@@ -111,3 +113,24 @@ def delete_account_grant(
         grant = account_grant(session, caller.tenant_id, accountId, grantId)
         revoke_grant(session, grant)
     return {"message": "Grant deleted successfully"}, 200
+
+
+def list_account_grants(
+    ctx: BlaizeContext, accountId: str, token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.READ)
+        grants = account_grants(session, caller.tenant_id, accountId)
+        return {"results": [grant_view(grant) for grant in grants]}, 200
+
+
+def create_account_grant(
+    ctx: BlaizeContext, accountId: str, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int, dict]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        refuse_unstorable(body)
+        grant = grant_to_account(session, caller.tenant_id, accountId, _product(body))
+    path = f"/v3/accounts/{accountId}/grants/{grant.id}"
+    answer = {"grantId": grant.id, "message": "Grant created successfully", "uri": ctx.uri(path)}
+    return answer, 201, ctx.location(path)

@@ -1,10 +1,12 @@
-"""Handler of the oauth2 module: the token endpoint (code exchange and refresh)."""
+"""Handler of the oauth2 module: the token endpoint (code exchange and refresh).
+
+Bodies that do not match the schema, and client authentication by header, are answered by
+``blaize.identity.oauth_errors`` before this handler runs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-
-from connexion.context import scope as current_scope
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.oauth import (
@@ -16,14 +18,6 @@ from contractkit.impl.blaize.identity.oauth import (
 )
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def _client_authentication_scheme() -> str | None:
-    """The scheme of credentials sent in the ``Authorization`` header (RFC 6749, 2.3)."""
-    for name, value in current_scope.get("headers", []):
-        if name == b"authorization":
-            return (value.decode("latin-1").split() or ["Basic"])[0]
-    return None
 
 
 def _oauth_error(status: int, error: str, description: str) -> tuple[dict, int, dict]:
@@ -38,13 +32,7 @@ def _oauth_error(status: int, error: str, description: str) -> tuple[dict, int, 
 
 
 def request_oauth2_token(ctx: BlaizeContext, body: dict[str, Any]) -> tuple[dict, int, dict]:
-    scheme = _client_authentication_scheme()
-    if scheme is not None:
-        body, status, headers = _oauth_error(
-            401, "invalid_client", "Client authentication is not supported: send client_id"
-        )
-        return body, status, {**headers, "WWW-Authenticate": f'{scheme} realm="blaize"'}
-    client_id = body.get("client_id")
+    client_id = body["client_id"]
     try:
         with ctx.db.transaction() as session:
             if body["grant_type"] == "refresh_token":

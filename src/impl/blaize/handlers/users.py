@@ -7,7 +7,7 @@ from typing import Any
 from contractkit.impl.blaize.catalogue.access_model import access_model
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
-from contractkit.impl.blaize.people import mail_flows, users
+from contractkit.impl.blaize.people import extended_profiles, mail_flows, users
 from contractkit.impl.blaize.people.accounts import memberships_of
 from contractkit.impl.blaize.people.foreign_keys import foreign_key_race, save_foreign_key
 from contractkit.impl.blaize.people.sessions import live_sessions_of, sessions_answer
@@ -170,3 +170,23 @@ def refresh_user_access_model(
         caller = authorize(session, token_info, Permission.READ)
         user = users.tenant_user(session, caller.tenant_id, user_id)
         return access_model(session, caller.tenant_id, user.id), 200
+
+
+# ----------------------------------------------------------------------------- extended profiles
+
+
+def get_user_extended_profile(
+    ctx: BlaizeContext, user_id: str, appId: str, token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.READ)
+        return extended_profiles.profile(session, caller.tenant_id, user_id, appId), 200
+
+
+def save_user_extended_profile(
+    ctx: BlaizeContext, user_id: str, appId: str, body: dict[str, Any], token_info: dict[str, Any]
+) -> tuple[dict, int]:
+    with ctx.db.transaction() as session:
+        caller = authorize(session, token_info, Permission.WRITE)
+        extended_profiles.save_profile(session, caller.tenant_id, user_id, appId, body)
+    return {"message": "Extended profile saved"}, 200

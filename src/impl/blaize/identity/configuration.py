@@ -1,4 +1,9 @@
-"""The tenant's configuration: a flat map of named settings."""
+"""The tenant's configuration: a flat map of named settings.
+
+The seed spells one setting ``authentication.password.requireEmailVerfication``; the correct
+spelling ``...requireEmailVerification`` names the same setting (``ALIASES``): it is stored,
+read and answered under the seed's name, so neither spelling can turn the other off.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,15 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.identity.models import ConfigurationSetting
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
+
+REQUIRE_EMAIL_VERIFICATION = "authentication.password.requireEmailVerfication"
+"""The seed's name of the setting (misspelt as in the seed; the canonical name here)."""
+ALIASES = {"authentication.password.requireEmailVerification": REQUIRE_EMAIL_VERIFICATION}
+"""Other names of a setting -> its canonical name."""
+
+
+def canonical_name(name: str) -> str:
+    return ALIASES.get(name, name)
 
 
 def tenant_configuration(session: Session, tenant_id: str) -> dict[str, str]:
@@ -23,7 +37,7 @@ def tenant_configuration(session: Session, tenant_id: str) -> dict[str, str]:
 
 def setting(session: Session, tenant_id: str, name: str) -> str | None:
     """The value of one setting of the tenant, if set."""
-    row = session.get(ConfigurationSetting, (tenant_id, name))
+    row = session.get(ConfigurationSetting, (tenant_id, canonical_name(name)))
     return row.value if row is not None else None
 
 
@@ -32,7 +46,8 @@ def save_configuration(
 ) -> dict[str, str]:
     """Set the given settings (others are kept); answers the whole configuration."""
     refuse_unstorable(values)
-    for name, value in values.items():
+    canonical = {canonical_name(name): value for name, value in values.items()}
+    for name, value in canonical.items():
         row = session.get(ConfigurationSetting, (tenant_id, name))
         if row is None:
             session.add(ConfigurationSetting(tenant_id=tenant_id, name=name, value=value))

@@ -126,7 +126,7 @@ def exchange_code(
     settings: BlaizeSettings,
     code: str,
     redirect_uri: str,
-    client_id: str | None,
+    client_id: str,
 ) -> dict[str, Any]:
     """Access and refresh tokens for a live, unused code, sent by its client and redirect URI."""
     row = None if contains_nul(code) else session.get(OAuthCode, digest(code))
@@ -161,7 +161,7 @@ def _live_token(session: Session, token: str, kind: str) -> OAuthToken | None:
 
 
 def refresh_access(
-    session: Session, settings: BlaizeSettings, refresh_token: str, client_id: str | None
+    session: Session, settings: BlaizeSettings, refresh_token: str, client_id: str
 ) -> dict[str, Any]:
     """A new access token with the scope of the refresh token's grant."""
     row = _live_token(session, refresh_token, "refresh")

@@ -1,7 +1,8 @@
 """User flows that go through the user's mailbox: single-use, expiring tokens and messages.
 
 A flow stores only the SHA-256 of its token. The link to follow is sent as a message through
-a :class:`Sender`; the default one keeps messages in the ``blaize_outbox`` table.
+a :class:`Sender`; the default one writes it to the ``blaize_outbox`` table in the flow's own
+transaction, and the mail worker (``blaize.people.mail_delivery``) sends it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.people.models import OutboxMessage, UserToken
 from contractkit.impl.blaize.tenancy.ids import digest, new_secret
+from contractkit.impl.db import rows_affected
 from contractkit.impl.timeutil import as_utc, utcnow
 
 FLOW_TTL = {
@@ -30,6 +33,7 @@ class Message:
     recipient: str
     subject: str
     body: str
+    link: str
 
 
 class Sender(Protocol):
@@ -37,7 +41,7 @@ class Sender(Protocol):
 
 
 class OutboxSender:
-    """Keeps every message in the outbox table, in the request's transaction."""
+    """Writes every message to the outbox table, in the request's transaction."""
 
     def send(self, session: Session, message: Message) -> None:
         session.add(
@@ -47,6 +51,9 @@ class OutboxSender:
                 recipient=message.recipient,
                 subject=message.subject,
                 body=message.body,
+                link=message.link,
+                status="pending",
+                next_attempt_at=utcnow(),
             )
         )
 
@@ -74,19 +81,37 @@ def start_flow(
 
 
 class TokenRefused(Exception):
-    """Unknown, expired, already used, or for another purpose or tenant."""
+    """The token cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
+
+    def __init__(self, purpose: str, reason: str) -> None:
+        super().__init__(f"{purpose}: {reason}")
+        self.purpose = purpose
+        self.reason = reason
 
 
-def redeem(session: Session, tenant_id: str, purpose: str, token: str) -> UserToken:
-    """Use the token once: later attempts are refused."""
+def check(session: Session, purpose: str, token: str) -> UserToken:
+    """The flow's token row if it can still be used (not used, not expired), else refused."""
     row = session.get(UserToken, digest(token))
-    if (
-        row is None
-        or row.tenant_id != tenant_id
-        or row.purpose != purpose
-        or row.used_at is not None
-        or as_utc(row.expires_at) <= utcnow()
-    ):
-        raise TokenRefused(purpose)
-    row.used_at = utcnow()
+    if row is None or row.purpose != purpose:
+        raise TokenRefused(purpose, "unknown")
+    if row.used_at is not None:
+        raise TokenRefused(purpose, "used")
+    if as_utc(row.expires_at) <= utcnow():
+        raise TokenRefused(purpose, "expired")
+    return row
+
+
+def redeem(session: Session, purpose: str, token: str) -> UserToken:
+    """Use the token once: a conditional update, so that of two requests racing with one
+    token only one succeeds; later attempts are refused (``used``)."""
+    row = check(session, purpose, token)
+    taken = session.execute(
+        update(UserToken)
+        .where(UserToken.token_hash == row.token_hash, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if rows_affected(taken) != 1:
+        raise TokenRefused(purpose, "used")
+    session.refresh(row)
     return row

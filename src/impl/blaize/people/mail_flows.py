@@ -1,6 +1,8 @@
 """The user flows started by the Admin API: each sends the user a link to follow.
 
-Links point at the tenant's site (the ``cdn.origin`` setting), else at this API.
+Links point at the tenant's site (the ``cdn.origin`` setting), which forwards them to this
+API's ``/confirm/...`` routes, else straight at those routes (under ``CONTRACTKIT_PUBLIC_URL``,
+else the origin of the request that starts the flow).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.configuration import setting
-from contractkit.impl.blaize.people.flows import Message, start_flow
+from contractkit.impl.blaize.people.flows import FLOW_TTL, Message, start_flow
 from contractkit.impl.blaize.people.users import identifier_holder, tenant_user
 from contractkit.impl.blaize.tenancy.records import (
     find_user_by_identifiers,
@@ -22,6 +24,7 @@ from contractkit.impl.blaize.tenancy.records import (
 )
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import conflict, not_found
+from contractkit.impl.web.stored_objects import request_origin
 
 REQUIRE_VERIFICATION = "authentication.password.requireEmailVerfication"
 SITE_ORIGIN = "cdn.origin"
@@ -39,8 +42,17 @@ class FlowMail:
 def _link(ctx: BlaizeContext, session: Session, tenant_id: str, flow: str, token: str) -> str:
     """Where the user confirms a flow: the tenant's site, else this API."""
     origin = setting(session, tenant_id, SITE_ORIGIN)
-    base = origin.rstrip("/") if origin is not None else ctx.base_path
+    if origin is not None:
+        base = origin.rstrip("/")
+    else:
+        base = request_origin(ctx.settings.public_url) + ctx.base_path.rstrip("/")
     return f"{base}/confirm/{flow.replace('_', '-')}?token={token}"
+
+
+def _lifetime(flow: str) -> str:
+    minutes = int(FLOW_TTL[flow].total_seconds() // 60)
+    count, unit = (minutes // 60, "hour") if minutes % 60 == 0 else (minutes, "minute")
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 def _send_flow(
@@ -62,7 +74,11 @@ def _send_flow(
             kind=flow,
             recipient=mail.recipient,
             subject=mail.subject,
-            body=f"Follow this link to {mail.purpose}: {link}",
+            body=(
+                f"Follow this link to {mail.purpose}:\n\n{link}\n\n"
+                f"The link can be used once and expires in {_lifetime(flow)}.\n"
+            ),
+            link=link,
         ),
     )
 
@@ -115,10 +131,11 @@ def start_passwordless(
         "identifiers": normalized_identifiers(identifiers),
         "action": delivery.get("action", "login"),
         "redirect": delivery.get("redirect", "/"),
+        "destination": delivery["destination"].lower(),
     }
     mail = FlowMail(
         recipient=delivery["destination"],
         subject="Your sign-in link",
-        purpose=payload["action"],
+        purpose="sign in" if payload["action"] == "login" else payload["action"],
     )
     _send_flow(ctx, session, tenant_id, "passwordless", user.id if user else None, payload, mail)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -121,9 +122,18 @@ class AccountUser(Base):
 
 
 class OutboxMessage(Base):
-    """A message the API sent (e-mail links of the user flows); the default sender's store."""
+    """A message to send (the e-mail links of the user flows), written in the flow's own
+    transaction and sent by the mail worker (``blaize.people.mail_delivery``).
+
+    ``status`` is ``pending`` until sent (``sent``) or given up (``failed``); ``claims`` counts
+    the workers' claims, so that two workers never send one message; once sent, ``body`` and
+    ``link`` are cleared (they carry the flow's token).
+    """
 
     __tablename__ = "blaize_outbox"
+    __table_args__ = (
+        Index("ix_blaize_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("blaize_tenants.id"), index=True)
@@ -132,6 +142,13 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    link: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class UserToken(Base):

@@ -27,6 +27,7 @@ from graphql import (
 )
 
 from contractkit.impl.blaize.promo.limits import LIMIT_RULES, definition_errors, lexical_error
+from contractkit.impl.blaize.promo.wrapped import wrapped_operation_error
 from contractkit.impl.errors import ApiError
 
 MAX_DOCUMENT_CHARS = 65536
@@ -96,6 +97,9 @@ def prepare(schema: GraphQLSchema, request: GraphQLRequest) -> Prepared | list[G
         document = parse(request.document)
     except GraphQLError as error:
         return [error]
+    wrapped = wrapped_operation_error(document)
+    if wrapped is not None:
+        return [wrapped]
     errors = definition_errors(document) or validate(
         schema, document, [*specified_rules, *LIMIT_RULES]
     )
