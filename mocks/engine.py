@@ -51,6 +51,12 @@ class MockOptions:
     """Valid credentials: (scheme name or ``*``, value); declaring any makes values checked."""
     forbidden_credentials: tuple[tuple[str, str], ...] = ()
     """Known credentials that lack access: answered with 403."""
+    strict_auth: bool = False
+    """Check the form of bearer tokens (a ``bearerFormat: JWT`` token must be a JWT)."""
+    ignore_examples: bool = False
+    """Generate bodies from schemas even where examples exist (Prism's ``--ignoreExamples``)."""
+    errors: bool = False
+    """Answer 500 instead of a body that cannot be made to conform (Prism's ``--errors``)."""
 
 
 class MockEngine:
@@ -69,7 +75,7 @@ class MockEngine:
             if any(operation.base_paths):
                 self.router.add(operation.method, operation.template, operation, fallback=True)
         self.credentials = CredentialPolicy.from_pairs(
-            self.options.credentials, self.options.forbidden_credentials
+            self.options.credentials, self.options.forbidden_credentials, self.options.strict_auth
         )
         named = self.credentials.scheme_names()
         unknown = named - self.security_scheme_names() if named else set()
@@ -79,7 +85,7 @@ class MockEngine:
                 f"unknown security scheme(s) {', '.join(sorted(unknown))}; "
                 f"the documents use: {known}"
             )
-        self.responder = Responder(self.options.seed)
+        self.responder = Responder(self.options.seed, ignore_examples=self.options.ignore_examples)
         self.coverage = Coverage(self.operations)
         self.log = RequestLog()
         self.state = StateStore(self.operations, self.responder) if self.options.stateful else None

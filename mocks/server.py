@@ -188,6 +188,9 @@ def options_to_json(spec_paths: list[str], options: MockOptions, watch: bool) ->
                 "cors": options.cors,
                 "credentials": [list(pair) for pair in options.credentials],
                 "forbidden_credentials": [list(pair) for pair in options.forbidden_credentials],
+                "strict_auth": options.strict_auth,
+                "ignore_examples": options.ignore_examples,
+                "errors": options.errors,
             },
         }
     )
@@ -208,5 +211,8 @@ def app_from_environment() -> MockApp:
         forbidden_credentials=tuple(
             (str(s), str(v)) for s, v in raw.get("forbidden_credentials", [])
         ),
+        strict_auth=bool(raw.get("strict_auth", False)),
+        ignore_examples=bool(raw.get("ignore_examples", False)),
+        errors=bool(raw.get("errors", False)),
     )
     return create_app(config["specs"], options, watch=bool(config["watch"]))

@@ -15,7 +15,7 @@ from typing import Any
 
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.mock.document.schemas import CompiledSchema
-from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.generation.generator import Generator, flatten_schema, generate_minimal
 from contractkit.mock.generation.responder import wire_media_type
 from contractkit.mock.negotiation.negotiator import (
     choose_media,
@@ -206,7 +206,7 @@ class _Filler:
         if message_name is None:
             return None
         location_name = next((n for n in properties if n.lower() in _ITEM_LOCATION_NAMES), None)
-        template = Generator(self.compiled, random.Random(depth)).generate(
+        template = Generator(self.compiled, random.Random(depth), minimal=True).generate(
             schema.get("items"), 0, ()
         )
         entries = []
@@ -298,7 +298,7 @@ def error_response(
     if media.schema is None:
         return MockResponse(actual, headers, json.dumps(body).encode(), documented_as=response.key)
     if not from_example:
-        body, _ = generate_valid(media.schema, random.Random(seed))
+        body, _ = generate_minimal(media.schema, random.Random(seed))
     problems = violations or [Violation("request", "", message or _TITLES.get(status, "Error"))]
     text = message or summary(violations)
     filled = _Filler(media.schema, problems, actual, from_example, text).fill(
