@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contractkit.mock.document.examples import Defect, defects
 from contractkit.mock.document.model import Operation, collect_operations
 from contractkit.mock.document.schemas import SchemaCompiler
 from contractkit.mock.generation.errors import error_response, problem_response, violations_header
-from contractkit.mock.generation.responder import Responder
+from contractkit.mock.generation.responder import NONCONFORMING, WARNING_HEADER, Responder
 from contractkit.mock.negotiation.negotiator import (
     Negotiated,
     NegotiationFailure,
@@ -25,6 +26,7 @@ from contractkit.mock.negotiation.negotiator import (
     parse_prefer,
     response_for_status,
 )
+from contractkit.mock.negotiation.selection import RequestView, Selector, parsed_body
 from contractkit.mock.routing.router import Router
 from contractkit.mock.serving.observe import Coverage, RequestLog
 from contractkit.mock.state.deletions import DeletedPaths, resource_path
@@ -35,6 +37,24 @@ from contractkit.mock.validation.validator import validate_request
 from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
+_QUERY_PREFERENCES = ("__code", "__example", "__dynamic")
+
+
+def preferences(request: MockRequest) -> Preferences:
+    """``Prefer: code=, example=, dynamic=``, or Prism's ``__code``/``__example``/``__dynamic``
+    query parameters (the header wins)."""
+    header = parse_prefer(request.headers.get("prefer"))
+    if "__" not in request.query_string:
+        return header
+    given = {k[2:]: v for k, v in request.query if k in _QUERY_PREFERENCES}
+    if not given:
+        return header
+    query = parse_prefer(", ".join(f"{k}={v}" for k, v in given.items()))
+    return Preferences(
+        header.code if header.code is not None else query.code,
+        header.example or query.example,
+        header.dynamic if header.dynamic is not None else query.dynamic,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +110,7 @@ class MockEngine:
         self.log = RequestLog()
         self.state = StateStore(self.operations, self.responder) if self.options.stateful else None
         self.deleted = DeletedPaths()
+        self.selectors = {id(op): Selector(op) for op in self.operations}
         self._faults = random.Random(self.options.seed)
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
@@ -101,6 +122,11 @@ class MockEngine:
     ) -> MockEngine:
         """An engine for the documents found in files and folders."""
         return cls(Workspace.load(paths), options)
+
+    def example_defects(self) -> list[Defect]:
+        """The document's examples that are never served (unresolvable or breaking their
+        schema), in document order."""
+        return defects(self.operations)
 
     def security_scheme_names(self) -> set[str]:
         """Names of the security schemes the operations require."""
@@ -156,7 +182,18 @@ class MockEngine:
                 [v.as_dict() for v in validation.violations],
             )
             return refusal
-        prefer = parse_prefer(request.headers.get("prefer"))
+        prefer = preferences(request)
+        view: RequestView | None = None
+        selector = self.selectors[id(operation)]
+        chosen = False
+        if selector.active and prefer.code is None and prefer.example is None:
+            view = RequestView(
+                request, params, parsed_body(request, validation.body, validation.has_body)
+            )
+            choice = selector.operation_choice(view)
+            if choice is not None:
+                chosen = True
+                prefer = Preferences(choice.status, choice.example, prefer.dynamic)
         fault = self._fault(operation)
         tracked = bool(self.deleted) or operation.method == "delete"
         path = resource_path(operation, params) if tracked else ()
@@ -174,10 +211,10 @@ class MockEngine:
             response = error_response(
                 operation, fault, [], accept, self.options.seed, message="Injected fault"
             )
-        elif self.state is not None and prefer.code is None:
+        elif self.state is not None and prefer.code is None and not chosen:
             response = self.state.handle(operation, request, params, validation, accept)
         if response is None:
-            response = self._documented(operation, request, params, prefer, accept)
+            response = self._documented(operation, request, params, prefer, accept, view)
         if tracked:
             self.deleted.record(operation, path, response.status)
         response.delay = delay
@@ -203,11 +240,22 @@ class MockEngine:
         params: dict[str, str],
         prefer: Preferences,
         accept: str | None,
+        view: RequestView | None = None,
     ) -> MockResponse:
         negotiated = self._negotiate(operation, prefer, accept)
         if isinstance(negotiated, NegotiationFailure):
             return problem_response(negotiated.status, negotiated.title, negotiated.detail)
         dynamic = self.options.dynamic if prefer.dynamic is None else prefer.dynamic
+        example = prefer.example
+        if (
+            view is not None
+            and example is None
+            and negotiated.response is not None
+            and negotiated.media is not None
+        ):
+            example = self.selectors[id(operation)].example_for(
+                negotiated.response.key, negotiated.media, view
+            )
         response = self.responder.respond(
             operation,
             negotiated.status,
@@ -216,11 +264,19 @@ class MockEngine:
             request,
             params,
             dynamic,
-            prefer.example,
+            example,
         )
         if response is None:
             return problem_response(
-                404, "No such example", f"{operation.label} has no example named {prefer.example!r}"
+                404, "No such example", f"{operation.label} has no example named {example!r}"
+            )
+        if self.options.errors and response.headers.get(WARNING_HEADER, "").startswith(
+            NONCONFORMING
+        ):
+            return problem_response(
+                500,
+                "Nonconforming answer",
+                f"{operation.label} {negotiated.status}: {response.headers[WARNING_HEADER]}",
             )
         return response
 

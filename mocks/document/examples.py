@@ -22,6 +22,7 @@ from contractkit.openapi.errors import SpecError
 from contractkit.openapi.workspace import Located, Workspace
 
 _MAX_DEPTH = 16
+_MAX_MESSAGE = 160
 _REMOTE = ("http://", "https://", "ftp://")
 _TEXT_KINDS = ("string", None)
 
@@ -148,6 +149,8 @@ def _checked(value: Any, media: MediaType) -> tuple[Any, str | None]:
     errors = schema.errors(value, limit=1)
     if errors:
         where, message = errors[0]
+        if len(message) > _MAX_MESSAGE:
+            message = message[: _MAX_MESSAGE - 3] + "..."
         return value, f"breaks its schema: {message}" + (f" (at {where})" if where else "")
     return value, "breaks its schema"
 

@@ -13,13 +13,14 @@ import json
 import random
 from typing import Any
 
+from contractkit.mock.document.examples import read_examples
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
-from contractkit.mock.document.examples import read_examples
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.bodies import is_json_media
 
 WARNING_HEADER = "x-contractkit-warning"
+NONCONFORMING = "generated body does not fully conform to its schema"
 
 
 def seeded_rng(seed: int, *parts: Any) -> random.Random:
@@ -71,6 +72,12 @@ def serialize(value: Any, media_name: str) -> bytes:
     if isinstance(value, str) and not is_json_media(bare):
         return value.encode()
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def header_safe(text: str, limit: int = 400) -> str:
+    """``text`` as one line of printable ASCII for a response header."""
+    flat = " ".join(text.split()).encode("ascii", "replace").decode("ascii")
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def header_text(value: Any) -> str:
@@ -134,12 +141,12 @@ class Responder:
                 reason = examples.skip_reason(example_name)
                 if reason is None:
                     return None, False, None
-                warning = f"example {example_name!r} is not served: it {reason}"
+                warning = header_safe(f"example {example_name!r} is not served: it {reason}")
         if media.schema is None:
             return None, True, warning
         value, valid = generate_valid(media.schema, rng, dynamic=dynamic)
         if not valid:
-            warning = "generated body does not fully conform to its schema"
+            warning = NONCONFORMING
         return value, True, warning
 
     def respond(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.mock.document.examples import read_examples
+from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.openapi.workspace import Workspace
 
 _NO_EXAMPLE = object()
