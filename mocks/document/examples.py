@@ -67,6 +67,8 @@ class Examples:
 class Defect:
     """An example of the document that the mock skips: where it is and why."""
 
+    file: Path
+    """The document that defines the operation."""
     operation: str
     status: str
     """The response key (``200``, ``4XX``, ``default``) or ``request`` for a request body."""
@@ -227,6 +229,13 @@ def defects(operations: Iterable[Operation]) -> list[Defect]:
                 continue
             for skipped in read_examples(media, operation.workspace).skipped:
                 found.append(
-                    Defect(operation.label, where, media.name, skipped.name, skipped.reason)
+                    Defect(
+                        operation.spec.located.file,
+                        operation.label,
+                        where,
+                        media.name,
+                        skipped.name,
+                        skipped.reason,
+                    )
                 )
     return found
