@@ -212,6 +212,13 @@ def add_prism_arguments(parser: argparse.ArgumentParser) -> None:
         help="generate bodies from schemas even where the document has examples",
     )
     parser.add_argument(
+        "--refuse-undocumented",
+        action="store_true",
+        help="refuse invalid requests with 400/401/415/422 even where the operation does not "
+        "document that status (as Prism does); by default the refusal is a documented status, "
+        "and an operation that documents no client error answers what it documents",
+    )
+    parser.add_argument(
         "-m",
         "--multiprocess",
         action="store_true",
@@ -238,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
         strict_auth=args.strict_auth,
         ignore_examples=args.ignore_examples,
         errors=args.errors,
+        refuse_undocumented=args.refuse_undocumented,
     )
     if args.multiprocess:
         args.workers = max(args.workers, os.cpu_count() or 1)

@@ -16,7 +16,13 @@ from typing import Any
 from contractkit.mock.document.examples import Defect, defects
 from contractkit.mock.document.model import Operation, collect_operations
 from contractkit.mock.document.schemas import SchemaCompiler
-from contractkit.mock.generation.errors import error_response, problem_response, violations_header
+from contractkit.mock.generation.errors import (
+    VIOLATIONS_HEADER,
+    documented_refusal,
+    error_response,
+    problem_response,
+    violations_header,
+)
 from contractkit.mock.generation.responder import NONCONFORMING, WARNING_HEADER, Responder
 from contractkit.mock.negotiation.negotiator import (
     Negotiated,
@@ -33,7 +39,7 @@ from contractkit.mock.state.deletions import DeletedPaths, resource_path
 from contractkit.mock.state.store import StateStore
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.security import CredentialPolicy
-from contractkit.mock.validation.validator import validate_request
+from contractkit.mock.validation.validator import ValidationResult, validate_request
 from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
@@ -77,6 +83,9 @@ class MockOptions:
     """Generate bodies from schemas even where examples exist (Prism's ``--ignoreExamples``)."""
     errors: bool = False
     """Answer 500 instead of a body that cannot be made to conform (Prism's ``--errors``)."""
+    refuse_undocumented: bool = False
+    """Refuse invalid requests with 400/401/415/422 even where the operation does not
+    document that status (problem+json, as Prism does); by default only documented statuses."""
 
 
 class MockEngine:
@@ -167,9 +176,16 @@ class MockEngine:
         accept = request.headers.get("accept")
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
+        refused_with = None
         if not validation.valid:
+            refused_with = (
+                validation.status
+                if self.options.refuse_undocumented
+                else documented_refusal(operation, validation.status)
+            )
+        if refused_with is not None:
             refusal = error_response(
-                operation, validation.status, validation.violations, accept, self.options.seed
+                operation, refused_with, validation.violations, accept, self.options.seed
             )
             if validation.challenges:
                 refusal.headers["www-authenticate"] = ", ".join(validation.challenges)
@@ -182,6 +198,8 @@ class MockEngine:
                 [v.as_dict() for v in validation.violations],
             )
             return refusal
+        if not validation.valid:
+            return self._unrefusable(operation, request, params, validation, accept, delay)
         prefer = preferences(request)
         view: RequestView | None = None
         selector = self.selectors[id(operation)]
@@ -219,6 +237,40 @@ class MockEngine:
             self.deleted.record(operation, path, response.status)
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
+        return response
+
+    def _unrefusable(
+        self,
+        operation: Operation,
+        request: MockRequest,
+        params: dict[str, str],
+        validation: ValidationResult,
+        accept: str | None,
+        delay: float,
+    ) -> MockResponse:
+        """An invalid request to an operation that documents no client error: answered with
+        what it documents (the mock never answers an undocumented status), the violations in
+        a header and a warning saying so."""
+        response = self._documented(operation, request, params, preferences(request), accept)
+        response = MockResponse(
+            response.status,
+            dict(response.headers),
+            response.body,
+            response.documented_as,
+            delay,
+        )
+        response.headers[VIOLATIONS_HEADER] = violations_header(validation.violations)
+        response.headers[WARNING_HEADER] = (
+            f"the request breaks the document ({validation.status}), which declares no client "
+            "error for this operation"
+        )
+        self.log.record(
+            request.method,
+            request.path,
+            operation.operation_id,
+            response.status,
+            [v.as_dict() for v in validation.violations],
+        )
         return response
 
     def _negotiate(
@@ -302,6 +354,28 @@ class MockEngine:
 
     # -- administration -------------------------------------------------------------
 
+    def settings(self) -> dict[str, Any]:
+        """What clients (such as the contract runner) may rely on: whether credential values
+        are checked, and how answers are made."""
+        schemes = {
+            name: located.node
+            for op in self.operations
+            for alt in op.security
+            for name, located in alt.items()
+            if located is not None and isinstance(located.node, dict)
+        }
+        return {
+            "server": "contractkit mock",
+            "authenticates": self.credentials.declared,
+            "authenticatingSchemes": sorted(
+                name for name, scheme in schemes.items() if self.credentials.authenticates(scheme)
+            ),
+            "strictAuth": self.options.strict_auth,
+            "dynamic": self.options.dynamic,
+            "stateful": self.options.stateful,
+            "seed": self.options.seed,
+        }
+
     def reset(self) -> None:
         """Forget state, request log and coverage."""
         if self.state is not None:
@@ -320,6 +394,8 @@ class MockEngine:
         elif route == ("POST", f"{ADMIN_PREFIX}/reset"):
             self.reset()
             return MockResponse(204)
+        elif route == ("GET", f"{ADMIN_PREFIX}/settings"):
+            body = self.settings()
         elif route == ("GET", f"{ADMIN_PREFIX}/operations"):
             body = [
                 {"operation": op.label, "operationId": op.operation_id, "basePaths": op.base_paths}

@@ -269,6 +269,27 @@ def _declared(operation: Operation, status: int) -> tuple[int, ResponseSpec] | N
     return (status, response) if response is not None else None
 
 
+_PREFERRED_REFUSALS = (400, 422)
+_SECURITY = (401, 403)
+
+
+def documented_refusal(operation: Operation, status: int) -> int | None:
+    """The status to refuse a request with, one the operation documents: ``status`` (or its
+    twin, ``4XX``, ``default``); for credentials 401/403, then 400/422, then its lowest 4xx;
+    for anything else 400/422, then its lowest 4xx other than 401/403. ``None`` when it
+    documents none of these (the mock then answers what it documents)."""
+    if _declared(operation, status) is not None:
+        return status
+    responses = operation.responses
+    candidates = [*_SECURITY, *_PREFERRED_REFUSALS] if status in _SECURITY else []
+    candidates += [*_PREFERRED_REFUSALS]
+    candidates += sorted(int(k) for k in responses if k.isdigit() and k.startswith("4"))
+    for candidate in candidates:
+        if str(candidate) in responses and (status in _SECURITY or candidate not in _SECURITY):
+            return candidate
+    return None
+
+
 def error_response(
     operation: Operation,
     status: int,
