@@ -40,6 +40,7 @@ from contractkit.mock.state.store import StateStore
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.security import CredentialPolicy
 from contractkit.mock.validation.validator import ValidationResult, validate_request
+from contractkit.openapi.model import server_base_paths
 from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
@@ -101,8 +102,13 @@ class MockEngine:
             for base in operation.base_paths:
                 self.router.add(operation.method, base + operation.template, operation)
         for operation in self.operations:
-            if any(operation.base_paths):
-                self.router.add(operation.method, operation.template, operation, fallback=True)
+            fallbacks = [""] if any(operation.base_paths) else []
+            fallbacks += [p for p in self._document_base_paths(operation) if p]
+            for base in dict.fromkeys(fallbacks):
+                if base not in operation.base_paths:
+                    self.router.add(
+                        operation.method, base + operation.template, operation, fallback=True
+                    )
         self.credentials = CredentialPolicy.from_pairs(
             self.options.credentials, self.options.forbidden_credentials, self.options.strict_auth
         )
@@ -124,6 +130,14 @@ class MockEngine:
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
         ] = {}
+
+    def _document_base_paths(self, operation: Operation) -> list[str]:
+        """The base paths of the document's own servers, where an operation that declares
+        servers of its own is also served (clients configured with the document's URL)."""
+        if "servers" not in operation.spec.node and "servers" not in operation.spec.path_item.node:
+            return []
+        document = self.workspace.document(operation.spec.located.file)
+        return server_base_paths(document.get("servers") if isinstance(document, dict) else None)
 
     @classmethod
     def from_paths(
