@@ -1,11 +1,12 @@
 """Findings a server cannot avoid without breaking the document, kept out of the verdict.
 
-Two cases, each said in the run's notes:
+Three cases, each said in the run's notes:
 
 - ``negative_data_rejection`` on an operation that documents no client error for invalid data
   (no 4xx other than 401/403, no ``4XX`` or ``default`` response), and ``missing_required_header``
   expecting 401 where no 401 is documented: refusing would need a status the document does not
   declare (``status_code_conformance``), so answering what the document declares is accepted;
+- ``status_code_conformance`` on an operation that documents no response at all;
 - ``ignored_auth`` against a server that says it does not check credential values: a contractkit
   mock without declared credentials (``GET /__mock/settings`` answers ``"authenticates":
   false``) accepts any well-formed credential, as Prism does, by design.
@@ -27,6 +28,7 @@ SETTINGS_PATH = "/__mock/settings"
 
 
 MISSING_HEADER = "missing_required_header"
+STATUS_CONFORMANCE = "status_code_conformance"
 _CREDENTIAL_STATUSES = ("401", "403")
 
 
@@ -75,6 +77,9 @@ def review(
         for operation in document.operations
         if not documents_client_error(operation.node.get("responses"))
     }
+    silent = {
+        operation.label for operation in document.operations if not operation.node.get("responses")
+    }
     no_401 = {
         operation.label
         for operation in document.operations
@@ -94,8 +99,11 @@ def review(
     kept: list[Finding] = []
     negative: set[str] = set()
     auth: set[str] = set()
+    undocumented: set[str] = set()
     for finding in findings:
-        if (finding.check == NEGATIVE and finding.operation in quiet) or (
+        if finding.check == STATUS_CONFORMANCE and finding.operation in silent:
+            undocumented.add(finding.operation)
+        elif (finding.check == NEGATIVE and finding.operation in quiet) or (
             finding.check == MISSING_HEADER
             and finding.operation in no_401
             and "expected 401" in finding.message
@@ -113,6 +121,12 @@ def review(
             "besides 401/403, resp. no 401; no 4XX or default), so answering a documented "
             "status is all a server can do without an undocumented one: "
             + ", ".join(sorted(negative))
+        )
+    if undocumented:
+        notes.append(
+            f"{document.name}: {STATUS_CONFORMANCE} not counted for {len(undocumented)} "
+            "operation(s) that document no response at all (every status is undocumented): "
+            + ", ".join(sorted(undocumented))
         )
     if auth:
         notes.append(

@@ -340,8 +340,11 @@ class SchemaCompiler:
             out["anyOf"] = out.pop("oneOf")
         if dialect != "3.1":
             _translate_dialect(out)
-        elif out.get("nullable") is True:
-            _make_nullable(out)
+        else:
+            # 3.0 habits survive in many 3.1 documents: read them as 3.0 meant them.
+            _translate_exclusive_flags(out)
+            if out.get("nullable") is True:
+                _make_nullable(out)
         if "required" in out and isinstance(out.get("properties"), dict):
             out["required"] = self._required(out, file, direction)
         return out
@@ -417,8 +420,8 @@ def _make_nullable(out: dict[str, Any]) -> None:
         out["enum"] = [*out["enum"], None]
 
 
-def _translate_dialect(out: dict[str, Any]) -> None:
-    """OpenAPI 3.0 / Swagger 2.0 schema keywords -> JSON Schema 2020-12, in place."""
+def _translate_exclusive_flags(out: dict[str, Any]) -> None:
+    """Boolean ``exclusiveMinimum``/``exclusiveMaximum`` (3.0) -> numeric bounds, in place."""
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         flag = out.get(exclusive)
         if isinstance(flag, bool):
@@ -426,6 +429,11 @@ def _translate_dialect(out: dict[str, Any]) -> None:
                 out[exclusive] = out.pop(bound)
             else:
                 del out[exclusive]
+
+
+def _translate_dialect(out: dict[str, Any]) -> None:
+    """OpenAPI 3.0 / Swagger 2.0 schema keywords -> JSON Schema 2020-12, in place."""
+    _translate_exclusive_flags(out)
     if out.get("type") == "file":
         out["type"] = "string"
         out["format"] = "binary"
