@@ -275,17 +275,19 @@ _SECURITY = (401, 403)
 
 def documented_refusal(operation: Operation, status: int) -> int | None:
     """The status to refuse a request with, one the operation documents: ``status`` (or its
-    twin, ``4XX``, ``default``); for credentials 401/403, then 400/422, then its lowest 4xx;
-    for anything else 400/422, then its lowest 4xx other than 401/403. ``None`` when it
-    documents none of these (the mock then answers what it documents)."""
+    twin, ``4XX``, ``default``); for credentials only 401/403; for anything else 400/422,
+    then its lowest 4xx other than 401/403. ``None`` when it documents none of these (the
+    mock then answers what it documents, and says so in headers)."""
     if _declared(operation, status) is not None:
         return status
     responses = operation.responses
-    candidates = [*_SECURITY, *_PREFERRED_REFUSALS] if status in _SECURITY else []
-    candidates += [*_PREFERRED_REFUSALS]
+    if status in _SECURITY:
+        twin = 401 if status == 403 else 403
+        return twin if str(twin) in responses else None
+    candidates = [*_PREFERRED_REFUSALS]
     candidates += sorted(int(k) for k in responses if k.isdigit() and k.startswith("4"))
     for candidate in candidates:
-        if str(candidate) in responses and (status in _SECURITY or candidate not in _SECURITY):
+        if str(candidate) in responses and candidate not in _SECURITY:
             return candidate
     return None
 
