@@ -101,14 +101,15 @@ class MockEngine:
         for operation in self.operations:
             for base in operation.base_paths:
                 self.router.add(operation.method, base + operation.template, operation)
+        # Operations with servers of their own are also served under the document's base
+        # paths (clients configured with the document's URL), after every declared route.
         for operation in self.operations:
-            fallbacks = [""] if any(operation.base_paths) else []
-            fallbacks += [p for p in self._document_base_paths(operation) if p]
-            for base in dict.fromkeys(fallbacks):
+            for base in self._document_base_paths(operation):
                 if base not in operation.base_paths:
-                    self.router.add(
-                        operation.method, base + operation.template, operation, fallback=True
-                    )
+                    self.router.add(operation.method, base + operation.template, operation)
+        for operation in self.operations:
+            if any(operation.base_paths):
+                self.router.add(operation.method, operation.template, operation, fallback=True)
         self.credentials = CredentialPolicy.from_pairs(
             self.options.credentials, self.options.forbidden_credentials, self.options.strict_auth
         )
@@ -197,6 +198,17 @@ class MockEngine:
                 if self.options.refuse_undocumented
                 else documented_refusal(operation, validation.status)
             )
+        if refused_with is None and validation.status in (401, 403):
+            # No documented status refuses the credentials: the rest is still checked.
+            unrefused = validation.violations
+            validation = validate_request(
+                operation, request, params, self.credentials, check_credentials=False
+            )
+            if not validation.valid:
+                refused_with = documented_refusal(operation, validation.status)
+            if refused_with is None:
+                validation.violations = [*unrefused, *validation.violations]
+                validation.status = validation.status or 401
         if refused_with is not None:
             refusal = error_response(
                 operation, refused_with, validation.violations, accept, self.options.seed
