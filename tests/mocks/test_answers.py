@@ -457,3 +457,169 @@ def test_prism_flags_are_parsed() -> None:
     )
     assert not defaults.strict_auth and not defaults.errors
     assert parser.parse_args(["api.yaml", "--seed", "7"]).seed == 7
+
+
+# -- refusals with documented statuses --------------------------------------------------------
+
+
+def refusals(tmp_path: Path) -> Path:
+    query = [{"name": "n", "in": "query", "schema": {"type": "integer"}}]
+    spec = document(
+        {
+            "/only-404/{id}": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {"200": {"description": "ok"}, "404": {"description": "gone"}},
+                }
+            },
+            "/nothing": {
+                "get": {
+                    "parameters": query,
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": PET}},
+                        }
+                    },
+                }
+            },
+            "/secured": {
+                "get": {
+                    "security": [{"key": []}],
+                    "parameters": query,
+                    "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}},
+                }
+            },
+        },
+        securitySchemes={"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
+    )
+    return write(tmp_path, "api.yaml", spec)
+
+
+async def test_refusals_use_a_status_the_operation_documents(
+    tmp_path: Path, mock_client: MockClient
+) -> None:
+    client = mock_client(refusals(tmp_path))
+    only_404 = await client.get("/only-404/abc")
+    assert only_404.status_code == 404
+    assert json.loads(only_404.headers["x-contractkit-violations"])[0]["name"] == "id"
+    nothing = await client.get("/nothing?n=x")
+    assert nothing.status_code == 200 and set(nothing.json()) >= {"id", "name"}
+    assert "declares no client error" in nothing.headers[WARNING_HEADER]
+    assert "query" in nothing.headers["x-contractkit-violations"]
+    # No 401/403 documented: the missing key cannot be refused, the bad parameter still is.
+    assert (await client.get("/secured?n=x")).status_code == 400
+    unauthenticated = await client.get("/secured?n=1")
+    assert unauthenticated.status_code == 200
+    assert "security" in unauthenticated.headers["x-contractkit-violations"]
+
+
+async def test_refuse_undocumented_answers_as_prism_does(
+    tmp_path: Path, mock_client: MockClient
+) -> None:
+    client = mock_client(refusals(tmp_path), refuse_undocumented=True)
+    refused = await client.get("/nothing?n=x")
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert (await client.get("/secured?n=1")).status_code == 401
+
+
+# -- documents as they are written -------------------------------------------------------------
+
+
+async def test_documents_as_written_in_the_field(tmp_path: Path, mock_client: MockClient) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "field", "version": "1"},
+        "servers": [{"url": "https://api.example.com/v2"}],
+        "paths": {
+            "/things/{name}": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "guid",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "pattern": "^(?:{[0-9a-f]{4}}|[0-9a-f]{4})$",
+                            },
+                        },
+                        {
+                            "name": "size",
+                            "in": "query",
+                            "schema": {"type": "number", "maximum": 20, "exclusiveMaximum": True},
+                        },
+                    ],
+                    "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}},
+                }
+            },
+            "/things/{thingId}": {
+                "post": {
+                    "servers": [{"url": "https://upload.example.com/up"}],
+                    "parameters": [
+                        {
+                            "name": "thingId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"201": {"description": "made"}},
+                }
+            },
+        },
+    }
+    client = mock_client(write(tmp_path, "api.yaml", spec))
+    assert (await client.get("/v2/things/a?guid={abcd}")).status_code == 200
+    assert (await client.get("/v2/things/a?guid=abcd")).status_code == 200
+    assert (await client.get("/v2/things/a?guid=xyz")).status_code == 400
+    assert (await client.get("/v2/things/a?size=19")).status_code == 200
+    assert (await client.get("/v2/things/a?size=20")).status_code == 400
+    # Same-shaped templates that differ in parameter names are one path; an operation with
+    # servers of its own is also served under the document's base path.
+    assert (await client.post("/up/things/a")).status_code == 201
+    assert (await client.post("/v2/things/a")).status_code == 201
+    other = await client.delete("/v2/things/a")
+    assert other.status_code == 405 and other.headers["allow"] == "GET, HEAD, POST"
+
+
+async def test_ignore_examples_and_errors_flags(tmp_path: Path, mock_client: MockClient) -> None:
+    path = chosen(tmp_path)
+    generated = await mock_client(path, ignore_examples=True).get("/pets/9")
+    assert generated.json()["name"] not in {"One", "Two", "Three", "Cat", "Gold"}
+    impossible = document(
+        {
+            "/never": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "no value fits",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"allOf": [{"type": "string"}, {"type": "integer"}]}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        }
+    )
+    impossible_path = write(tmp_path, "never.yaml", impossible)
+    lenient = await mock_client(impossible_path).get("/never")
+    assert lenient.status_code == 200 and WARNING_HEADER in lenient.headers
+    strict = await mock_client(impossible_path, errors=True).get("/never")
+    assert strict.status_code == 500
