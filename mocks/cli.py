@@ -24,8 +24,9 @@ examples:
       bearerAuth=eyJhbGciOi.eyJndWVzdCI6.c2ln          # 403 for this token
 
 credentials: by default (as Prism does) the credentials an operation's security requires must be
-  present and well-formed (Basic is base64 user:password, a JWT bearer has three parts), else 401;
-  their values are not checked. Declaring valid ones with --auth SCHEME=VALUE (SCHEME is a name
+  present (and Basic must be base64 user:password), else 401; their values are not checked and
+  any bearer token passes (--strict-auth: a bearerFormat JWT token must be a JWT).
+  Declaring valid ones with --auth SCHEME=VALUE (SCHEME is a name
   from components.securitySchemes, or * for every scheme) makes the mock authenticate: any other
   value is answered with 401, also next to an accepted credential, and values declared with
   --forbidden-auth get 403. VALUE is the API key, the bearer token, or user:password for Basic.
@@ -33,7 +34,11 @@ credentials: by default (as Prism does) the credentials an operation's security 
   Credentials are checked before anything else: 401/403 come before 400, 404 and 422.
 
 clients steer answers like Prism's:  Prefer: code=404 | example=<name> | dynamic=true
-mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations;
+  (or ?__code=404 | __example=<name> | __dynamic=true); an x-mock: {rules: [...]} extension on an
+  operation picks status and example by the request's values (see mocks/README.md)
+refusals use statuses the operation documents; one that documents no client error answers what
+  it documents, violations in x-contractkit-violations (--refuse-undocumented: Prism's way)
+mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations, /__mock/settings;
                  POST /__mock/reset
 """
 
