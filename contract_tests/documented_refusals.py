@@ -4,7 +4,8 @@ Three cases, each said in the run's notes:
 
 - ``negative_data_rejection`` on an operation that documents no client error for invalid data
   (no 4xx other than 401/403, no ``4XX`` or ``default`` response), and ``missing_required_header``
-  expecting 401 where no 401 is documented: refusing would need a status the document does not
+  expecting 401, or ``negative_data_rejection`` of a request without its credential header, where
+  no 401 is documented: refusing would need a status the document does not
   declare (``status_code_conformance``), so answering what the document declares is accepted;
 - ``status_code_conformance`` on an operation that documents no response at all;
 - ``ignored_auth`` against a server that says it does not check credential values: a contractkit
@@ -14,6 +15,7 @@ Three cases, each said in the run's notes:
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -68,6 +70,27 @@ def mock_settings(target: Target) -> dict[str, object] | None:
     return None
 
 
+def _credential_headers(security: list[dict[str, Any]]) -> set[str]:
+    """Lower-case names of the headers that carry an operation's credentials."""
+    names: set[str] = set()
+    for alternative in security:
+        for located in alternative.values():
+            scheme = getattr(located, "node", None)
+            if not isinstance(scheme, dict):
+                continue
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                names.add(str(scheme.get("name", "")).lower())
+            elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
+                names.add("authorization")
+    return names
+
+
+def _missing_credential(message: str, headers: set[str] | None) -> bool:
+    """Whether a negative case's only change is a missing credential header."""
+    lowered = message.lower()
+    return bool(headers) and any(f"missing `{name}` at header" in lowered for name in headers or ())
+
+
 def review(
     document: Document, target: Target, findings: list[Finding]
 ) -> tuple[list[Finding], list[str]]:
@@ -84,6 +107,10 @@ def review(
         operation.label
         for operation in document.operations
         if not documents_401(operation.node.get("responses"))
+    }
+    credential_headers = {
+        operation.label: _credential_headers(operation.security)
+        for operation in document.operations
     }
     unchecked: set[str] = set()
     if any(finding.check == IGNORED_AUTH for finding in findings):
@@ -103,10 +130,18 @@ def review(
     for finding in findings:
         if finding.check == STATUS_CONFORMANCE and finding.operation in silent:
             undocumented.add(finding.operation)
-        elif (finding.check == NEGATIVE and finding.operation in quiet) or (
-            finding.check == MISSING_HEADER
-            and finding.operation in no_401
-            and "expected 401" in finding.message
+        elif (
+            (
+                finding.check == NEGATIVE
+                and finding.operation in no_401
+                and _missing_credential(finding.message, credential_headers.get(finding.operation))
+            )
+            or (finding.check == NEGATIVE and finding.operation in quiet)
+            or (
+                finding.check == MISSING_HEADER
+                and finding.operation in no_401
+                and "expected 401" in finding.message
+            )
         ):
             negative.add(finding.operation)
         elif finding.check == IGNORED_AUTH and finding.operation in unchecked:
@@ -116,7 +151,8 @@ def review(
     notes = []
     if negative:
         notes.append(
-            f"{document.name}: {NEGATIVE} (or {MISSING_HEADER} expecting 401) not counted for "
+            f"{document.name}: {NEGATIVE} (or {MISSING_HEADER} / a missing credential where no 401 "
+            "is documented) not counted for "
             f"{len(negative)} operation(s) that document no status for that refusal (no 4xx "
             "besides 401/403, resp. no 401; no 4XX or default), so answering a documented "
             "status is all a server can do without an undocumented one: "

@@ -29,6 +29,12 @@ SPEC: dict[str, Any] = {
             }
         },
         "/silent": {"get": {}},
+        "/keyed": {
+            "get": {
+                "security": [{"key": []}],
+                "responses": {"200": {"description": "ok"}, "422": {"description": "bad"}},
+            }
+        },
     },
     "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
 }
@@ -46,6 +52,10 @@ FINDINGS = [
     finding("GET /silent", "status_code_conformance"),
     finding("GET /loud", "status_code_conformance"),
     finding("GET /quiet", "ignored_auth"),
+    finding(
+        "GET /keyed", "negative_data_rejection", "Invalid component: Missing `X-Key` at header"
+    ),
+    finding("GET /keyed", "negative_data_rejection", "Invalid component: Missing `n` at query"),
 ]
 
 
@@ -57,7 +67,9 @@ def test_findings_a_documented_answer_cannot_avoid_are_set_aside() -> None:
         ("GET /loud", "missing_required_header"),
         ("GET /loud", "status_code_conformance"),
         ("GET /quiet", "ignored_auth"),
+        ("GET /keyed", "negative_data_rejection"),
     ]
+    assert "Missing `n`" in kept[-1].message
     assert len(notes) == 2
     assert "negative_data_rejection" in notes[0] and "GET /quiet" in notes[0]
     assert "document no response at all" in notes[1] and notes[1].endswith("GET /silent")
