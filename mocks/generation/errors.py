@@ -34,6 +34,8 @@ _MESSAGE_NAMES = {
     "error_description",
     "errormessage",
     "error_message",
+    "error_msg",
+    "errmsg",
     "description",
     "error",
     "title",

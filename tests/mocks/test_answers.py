@@ -623,3 +623,45 @@ async def test_ignore_examples_and_errors_flags(tmp_path: Path, mock_client: Moc
     assert lenient.status_code == 200 and WARNING_HEADER in lenient.headers
     strict = await mock_client(impossible_path, errors=True).get("/never")
     assert strict.status_code == 500
+
+
+async def test_a_nested_error_message_carries_the_violation(
+    tmp_path: Path, mock_client: MockClient
+) -> None:
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["error_msg"],
+                "properties": {
+                    "error_msg": {"type": "string"},
+                    "error_name": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    }
+    spec = document(
+        {
+            "/fax_line": {
+                "get": {
+                    "security": [{"jwt": []}],
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "401": {
+                            "description": "no",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    },
+                }
+            }
+        },
+        securitySchemes={"jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+    )
+    refused = await mock_client(write(tmp_path, "api.yaml", spec)).get("/fax_line")
+    assert refused.status_code == 401
+    assert refused.json() == {
+        "error": {"error_msg": "Invalid request - security jwt: Authorization header is missing"}
+    }
