@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.contract import baseline as baseline_file
-from contractkit.contract import coverage, diff
+from contractkit.contract import coverage, diff, documented_refusals
 from contractkit.contract.auth import AuthError, Credentials, LoginFlow
 from contractkit.contract.checks.client import CheckClient
 from contractkit.contract.checks.crud import run_crud_checks
@@ -87,7 +87,9 @@ def run_contract(
         target = resolve(document, base_url=base_url, app=app, app_base_path=app_base_path)
         run = _DocumentRun(document, target, options, headers or {}, login, progress)
         run.execute(compare_with)
-        findings.extend(run.findings)
+        kept, set_aside = documented_refusals.review(document, target, run.findings)
+        findings.extend(kept)
+        result.notes.extend(set_aside)
         result.errors.extend(run.errors)
         result.notes.extend(run.notes)
         result.coverage.extend(run.coverage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -27,8 +28,9 @@ examples:
       bearerAuth=eyJhbGciOi.eyJndWVzdCI6.c2ln          # 403 for this token
 
 credentials: by default (as Prism does) the credentials an operation's security requires must be
-  present and well-formed (Basic is base64 user:password, a JWT bearer has three parts), else 401;
-  their values are not checked. Declaring valid ones with --auth SCHEME=VALUE (SCHEME is a name
+  present (and Basic must be base64 user:password), else 401; their values are not checked and
+  any bearer token passes (--strict-auth: a bearerFormat JWT token must be a JWT).
+  Declaring valid ones with --auth SCHEME=VALUE (SCHEME is a name
   from components.securitySchemes, or * for every scheme) makes the mock authenticate: any other
   value is answered with 401, also next to an accepted credential, and values declared with
   --forbidden-auth get 403. VALUE is the API key, the bearer token, or user:password for Basic.
@@ -36,7 +38,11 @@ credentials: by default (as Prism does) the credentials an operation's security 
   Credentials are checked before anything else: 401/403 come before 400, 404 and 422.
 
 clients steer answers like Prism's:  Prefer: code=404 | example=<name> | dynamic=true
-mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations;
+  (or ?__code=404 | __example=<name> | __dynamic=true); an x-mock: {rules: [...]} extension on an
+  operation picks status and example by the request's values (see mocks/README.md)
+refusals use statuses the operation documents; one that documents no client error answers what
+  it documents, violations in x-contractkit-violations (--refuse-undocumented: Prism's way)
+mock endpoints:  GET /__mock/coverage, /__mock/requests, /__mock/operations, /__mock/settings;
                  POST /__mock/reset
 """
 
@@ -64,6 +70,27 @@ def _rate(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("the error rate must be between 0 and 1")
     return value
+
+
+_PRISM_LEVELS = {"trace": "debug", "warn": "warning", "fatal": "critical", "silent": "critical"}
+_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def _log_level(text: str) -> str:
+    level = _PRISM_LEVELS.get(text.lower(), text.lower())
+    if level not in _LEVELS:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(_LEVELS + tuple(_PRISM_LEVELS))}, got {text!r}"
+        )
+    return level
+
+
+def _seed(text: str) -> int:
+    """A number as is; any other text (Prism takes strings) as a stable number."""
+    try:
+        return int(text)
+    except ValueError:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
 
 
 def _credential(text: str) -> tuple[str, str]:
@@ -106,13 +133,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=4010, help="port to listen on (default: %(default)s)"
+        "-p", "--port", type=int, default=4010, help="port to listen on (default: %(default)s)"
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of generated data (default: %(default)s)"
+        "--seed",
+        type=_seed,
+        default=0,
+        help="seed of generated data, a number or any text (default: %(default)s)",
     )
     parser.add_argument(
-        "--dynamic", action="store_true", help="generate varied data instead of examples"
+        "-d", "--dynamic", action="store_true", help="generate varied data instead of examples"
     )
     parser.add_argument(
         "--stateful", action="store_true", help="remember resources created, updated and deleted"
@@ -181,9 +211,51 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--log-level",
+        "-v",
+        "--verboseLevel",
+        dest="log_level",
+        type=_log_level,
         default="warning",
-        choices=("critical", "error", "warning", "info", "debug"),
-        help="server log level",
+        metavar="LEVEL",
+        help="server log level: critical, error, warning, info, debug (Prism's trace, warn, "
+        "fatal and silent are read as the nearest)",
+    )
+    add_prism_arguments(parser)
+
+
+def add_prism_arguments(parser: argparse.ArgumentParser) -> None:
+    """Prism's own options, with Prism's names and defaults (see mocks/README.md)."""
+    parser.add_argument(
+        "--strict-auth",
+        action="store_true",
+        help="also check the form of credentials: a bearerFormat: JWT token must be a JWT "
+        "(by default, as in Prism, any bearer token is accepted)",
+    )
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="answer 500 rather than a body that breaks its schema (when neither an example "
+        "nor generated data conforms)",
+    )
+    parser.add_argument(
+        "--ignore-examples",
+        "--ignoreExamples",
+        dest="ignore_examples",
+        action="store_true",
+        help="generate bodies from schemas even where the document has examples",
+    )
+    parser.add_argument(
+        "--refuse-undocumented",
+        action="store_true",
+        help="refuse invalid requests with 400/401/415/422 even where the operation does not "
+        "document that status (as Prism does); by default the refusal is a documented status, "
+        "and an operation that documents no client error answers what it documents",
+    )
+    parser.add_argument(
+        "-m",
+        "--multiprocess",
+        action="store_true",
+        help="serve from one process per CPU (as --workers N; state is per process)",
     )
 
 
@@ -205,7 +277,13 @@ def run(args: argparse.Namespace) -> int:
         cors=args.cors,
         credentials=tuple(args.auth),
         forbidden_credentials=tuple(args.forbidden_auth),
+        strict_auth=args.strict_auth,
+        ignore_examples=args.ignore_examples,
+        errors=args.errors,
+        refuse_undocumented=args.refuse_undocumented,
     )
+    if args.multiprocess:
+        args.workers = max(args.workers, os.cpu_count() or 1)
     specs = [str(s) for s in args.specs]
     try:
         app = create_app(specs, options, watch=args.watch)
@@ -216,6 +294,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"contractkit mock: {problem}", file=sys.stderr)
         return 2
+    report_example_defects(app.engine)
     count = len(app.engine.operations)
     print(
         f"Mocking {count} operations from {len(app.engine.workspace.roots)} document(s) on http://{args.host}:{args.port}",
@@ -244,6 +323,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         uvicorn.run(app, **common)
     return 0
+
+
+def report_example_defects(engine: MockEngine) -> None:
+    """List, once, the document's examples that are not served and why."""
+    found = engine.example_defects()
+    if found:
+        print(
+            f"{len(found)} example(s) of the document are not served "
+            "(the next usable example or generated data is):",
+            file=sys.stderr,
+        )
+        for defect in found:
+            print(f"  {defect.line()}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contractkit.mock.document.examples import Defect, defects
 from contractkit.mock.document.model import Operation, collect_operations
 from contractkit.mock.document.schemas import SchemaCompiler
-from contractkit.mock.generation.errors import error_response, problem_response, violations_header
-from contractkit.mock.generation.responder import Responder
+from contractkit.mock.generation.errors import (
+    VIOLATIONS_HEADER,
+    documented_refusal,
+    error_response,
+    problem_response,
+    violations_header,
+)
+from contractkit.mock.generation.responder import NONCONFORMING, WARNING_HEADER, Responder
 from contractkit.mock.negotiation.negotiator import (
     Negotiated,
     NegotiationFailure,
@@ -25,6 +32,7 @@ from contractkit.mock.negotiation.negotiator import (
     parse_prefer,
     response_for_status,
 )
+from contractkit.mock.negotiation.selection import RequestView, Selector, parsed_body
 from contractkit.mock.routing.router import Router
 from contractkit.mock.serving.observe import Coverage, RequestLog
 from contractkit.mock.state.backend import MEMORY, StateBackend, StateBackendError, open_backend
@@ -37,10 +45,29 @@ from contractkit.mock.state.store import (
 )
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.security import CredentialPolicy
-from contractkit.mock.validation.validator import validate_request
+from contractkit.mock.validation.validator import ValidationResult, validate_request
+from contractkit.openapi.model import server_base_paths
 from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
+_QUERY_PREFERENCES = ("__code", "__example", "__dynamic")
+
+
+def preferences(request: MockRequest) -> Preferences:
+    """``Prefer: code=, example=, dynamic=``, or Prism's ``__code``/``__example``/``__dynamic``
+    query parameters (the header wins)."""
+    header = parse_prefer(request.headers.get("prefer"))
+    if "__" not in request.query_string:
+        return header
+    given = {k[2:]: v for k, v in request.query if k in _QUERY_PREFERENCES}
+    if not given:
+        return header
+    query = parse_prefer(", ".join(f"{k}={v}" for k, v in given.items()))
+    return Preferences(
+        header.code if header.code is not None else query.code,
+        header.example or query.example,
+        header.dynamic if header.dynamic is not None else query.dynamic,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +87,15 @@ class MockOptions:
     state: str = MEMORY
     """Where ``stateful`` keeps resources: ``memory``, a SQLite path, a Redis or PostgreSQL URL
     (see :func:`contractkit.mock.state.backend.open_backend`)."""
+    strict_auth: bool = False
+    """Check the form of bearer tokens (a ``bearerFormat: JWT`` token must be a JWT)."""
+    ignore_examples: bool = False
+    """Generate bodies from schemas even where examples exist (Prism's ``--ignoreExamples``)."""
+    errors: bool = False
+    """Answer 500 instead of a body that cannot be made to conform (Prism's ``--errors``)."""
+    refuse_undocumented: bool = False
+    """Refuse invalid requests with 400/401/415/422 even where the operation does not
+    document that status (problem+json, as Prism does); by default only documented statuses."""
 
 
 class MockEngine:
@@ -74,11 +110,17 @@ class MockEngine:
         for operation in self.operations:
             for base in operation.base_paths:
                 self.router.add(operation.method, base + operation.template, operation)
+        # Operations with servers of their own are also served under the document's base
+        # paths (clients configured with the document's URL), after every declared route.
+        for operation in self.operations:
+            for base in self._document_base_paths(operation):
+                if base not in operation.base_paths:
+                    self.router.add(operation.method, base + operation.template, operation)
         for operation in self.operations:
             if any(operation.base_paths):
                 self.router.add(operation.method, operation.template, operation, fallback=True)
         self.credentials = CredentialPolicy.from_pairs(
-            self.options.credentials, self.options.forbidden_credentials
+            self.options.credentials, self.options.forbidden_credentials, self.options.strict_auth
         )
         named = self.credentials.scheme_names()
         unknown = named - self.security_scheme_names() if named else set()
@@ -88,7 +130,7 @@ class MockEngine:
                 f"unknown security scheme(s) {', '.join(sorted(unknown))}; "
                 f"the documents use: {known}"
             )
-        self.responder = Responder(self.options.seed)
+        self.responder = Responder(self.options.seed, ignore_examples=self.options.ignore_examples)
         self.coverage = Coverage(self.operations)
         self.log = RequestLog()
         self.backend: StateBackend | None = (
@@ -102,10 +144,19 @@ class MockEngine:
         self.deleted: DeletedPaths | StoredDeletedPaths = (
             StoredDeletedPaths(self.backend) if self.backend is not None else DeletedPaths()
         )
+        self.selectors = {id(op): Selector(op) for op in self.operations}
         self._faults = random.Random(self.options.seed)
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
         ] = {}
+
+    def _document_base_paths(self, operation: Operation) -> list[str]:
+        """The base paths of the document's own servers, where an operation that declares
+        servers of its own is also served (clients configured with the document's URL)."""
+        if "servers" not in operation.spec.node and "servers" not in operation.spec.path_item.node:
+            return []
+        document = self.workspace.document(operation.spec.located.file)
+        return server_base_paths(document.get("servers") if isinstance(document, dict) else None)
 
     @classmethod
     def from_paths(
@@ -113,6 +164,11 @@ class MockEngine:
     ) -> MockEngine:
         """An engine for the documents found in files and folders."""
         return cls(Workspace.load(paths), options)
+
+    def example_defects(self) -> list[Defect]:
+        """The document's examples that are never served (unresolvable or breaking their
+        schema), in document order."""
+        return defects(self.operations)
 
     def security_scheme_names(self) -> set[str]:
         """Names of the security schemes the operations require."""
@@ -170,9 +226,27 @@ class MockEngine:
         accept = request.headers.get("accept")
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
+        refused_with = None
         if not validation.valid:
+            refused_with = (
+                validation.status
+                if self.options.refuse_undocumented
+                else documented_refusal(operation, validation.status)
+            )
+        if refused_with is None and validation.status in (401, 403):
+            # No documented status refuses the credentials: the rest is still checked.
+            unrefused = validation.violations
+            validation = validate_request(
+                operation, request, params, self.credentials, check_credentials=False
+            )
+            if not validation.valid:
+                refused_with = documented_refusal(operation, validation.status)
+            if refused_with is None:
+                validation.violations = [*unrefused, *validation.violations]
+                validation.status = validation.status or 401
+        if refused_with is not None:
             refusal = error_response(
-                operation, validation.status, validation.violations, accept, self.options.seed
+                operation, refused_with, validation.violations, accept, self.options.seed
             )
             if validation.challenges:
                 refusal.headers["www-authenticate"] = ", ".join(validation.challenges)
@@ -185,7 +259,20 @@ class MockEngine:
                 [v.as_dict() for v in validation.violations],
             )
             return refusal
-        prefer = parse_prefer(request.headers.get("prefer"))
+        if not validation.valid:
+            return self._unrefusable(operation, request, params, validation, accept, delay)
+        prefer = preferences(request)
+        view: RequestView | None = None
+        selector = self.selectors[id(operation)]
+        chosen = False
+        if selector.active and prefer.code is None and prefer.example is None:
+            view = RequestView(
+                request, params, parsed_body(request, validation.body, validation.has_body)
+            )
+            choice = selector.operation_choice(view)
+            if choice is not None:
+                chosen = True
+                prefer = Preferences(choice.status, choice.example, prefer.dynamic)
         fault = self._fault(operation)
         tracked = bool(self.deleted) or operation.method == "delete"
         path = resource_path(operation, params) if tracked else ()
@@ -204,14 +291,48 @@ class MockEngine:
             response = error_response(
                 operation, fault, [], accept, self.options.seed, message="Injected fault"
             )
-        elif self.state is not None and prefer.code is None:
+        elif self.state is not None and prefer.code is None and not chosen:
             response = self.state.handle(operation, request, params, validation, accept)
         if response is None:
-            response = self._documented(operation, request, params, prefer, accept)
+            response = self._documented(operation, request, params, prefer, accept, view)
         if tracked:
             self.deleted.record(operation, path, response.status, namespace)
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
+        return response
+
+    def _unrefusable(
+        self,
+        operation: Operation,
+        request: MockRequest,
+        params: dict[str, str],
+        validation: ValidationResult,
+        accept: str | None,
+        delay: float,
+    ) -> MockResponse:
+        """An invalid request to an operation that documents no client error: answered with
+        what it documents (the mock never answers an undocumented status), the violations in
+        a header and a warning saying so."""
+        response = self._documented(operation, request, params, preferences(request), accept)
+        response = MockResponse(
+            response.status,
+            dict(response.headers),
+            response.body,
+            response.documented_as,
+            delay,
+        )
+        response.headers[VIOLATIONS_HEADER] = violations_header(validation.violations)
+        response.headers[WARNING_HEADER] = (
+            f"the request breaks the document ({validation.status}), which declares no client "
+            "error for this operation"
+        )
+        self.log.record(
+            request.method,
+            request.path,
+            operation.operation_id,
+            response.status,
+            [v.as_dict() for v in validation.violations],
+        )
         return response
 
     def _negotiate(
@@ -233,11 +354,22 @@ class MockEngine:
         params: dict[str, str],
         prefer: Preferences,
         accept: str | None,
+        view: RequestView | None = None,
     ) -> MockResponse:
         negotiated = self._negotiate(operation, prefer, accept)
         if isinstance(negotiated, NegotiationFailure):
             return problem_response(negotiated.status, negotiated.title, negotiated.detail)
         dynamic = self.options.dynamic if prefer.dynamic is None else prefer.dynamic
+        example = prefer.example
+        if (
+            view is not None
+            and example is None
+            and negotiated.response is not None
+            and negotiated.media is not None
+        ):
+            example = self.selectors[id(operation)].example_for(
+                negotiated.response.key, negotiated.media, view
+            )
         response = self.responder.respond(
             operation,
             negotiated.status,
@@ -246,11 +378,19 @@ class MockEngine:
             request,
             params,
             dynamic,
-            prefer.example,
+            example,
         )
         if response is None:
             return problem_response(
-                404, "No such example", f"{operation.label} has no example named {prefer.example!r}"
+                404, "No such example", f"{operation.label} has no example named {example!r}"
+            )
+        if self.options.errors and response.headers.get(WARNING_HEADER, "").startswith(
+            NONCONFORMING
+        ):
+            return problem_response(
+                500,
+                "Nonconforming answer",
+                f"{operation.label} {negotiated.status}: {response.headers[WARNING_HEADER]}",
             )
         return response
 
@@ -276,6 +416,28 @@ class MockEngine:
 
     # -- administration -------------------------------------------------------------
 
+    def settings(self) -> dict[str, Any]:
+        """What clients (such as the contract runner) may rely on: whether credential values
+        are checked, and how answers are made."""
+        schemes = {
+            name: located.node
+            for op in self.operations
+            for alt in op.security
+            for name, located in alt.items()
+            if located is not None and isinstance(located.node, dict)
+        }
+        return {
+            "server": "contractkit mock",
+            "authenticates": self.credentials.declared,
+            "authenticatingSchemes": sorted(
+                name for name, scheme in schemes.items() if self.credentials.authenticates(scheme)
+            ),
+            "strictAuth": self.options.strict_auth,
+            "dynamic": self.options.dynamic,
+            "stateful": self.options.stateful,
+            "seed": self.options.seed,
+        }
+
     def reset(self, namespace: str | None = None) -> None:
         """Forget one namespace's state, or (``None``) all state, request log and coverage."""
         if self.state is not None:
@@ -296,6 +458,8 @@ class MockEngine:
             named = NAMESPACE_HEADER in request.headers
             self.reset(namespace_of(request.headers) if named else None)
             return MockResponse(204)
+        elif route == ("GET", f"{ADMIN_PREFIX}/settings"):
+            body = self.settings()
         elif route == ("GET", f"{ADMIN_PREFIX}/operations"):
             body = [
                 {"operation": op.label, "operationId": op.operation_id, "basePaths": op.base_paths}

@@ -193,6 +193,10 @@ def options_to_json(spec_paths: list[str], options: MockOptions, watch: bool) ->
                 "credentials": [list(pair) for pair in options.credentials],
                 "forbidden_credentials": [list(pair) for pair in options.forbidden_credentials],
                 "state": options.state,
+                "strict_auth": options.strict_auth,
+                "ignore_examples": options.ignore_examples,
+                "errors": options.errors,
+                "refuse_undocumented": options.refuse_undocumented,
             },
         }
     )
@@ -214,5 +218,9 @@ def app_from_environment() -> MockApp:
             (str(s), str(v)) for s, v in raw.get("forbidden_credentials", [])
         ),
         state=str(raw.get("state", MEMORY)),
+        strict_auth=bool(raw.get("strict_auth", False)),
+        ignore_examples=bool(raw.get("ignore_examples", False)),
+        errors=bool(raw.get("errors", False)),
+        refuse_undocumented=bool(raw.get("refuse_undocumented", False)),
     )
     return create_app(config["specs"], options, watch=bool(config["watch"]))

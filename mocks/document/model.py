@@ -53,6 +53,8 @@ class MediaType:
 
     spec: kernel.MediaType
     schema: CompiledSchema | None
+    examples: Any = None
+    """Its examples once read and checked (see :mod:`contractkit.mock.document.examples`)."""
 
     @property
     def name(self) -> str:

@@ -70,6 +70,68 @@ OPENAPI_FORMATS: dict[str, Callable[[str], bool]] = {
 }
 
 
+_QUANTIFIER = re.compile(r"\{\d+(,\d*)?\}")
+
+
+def _escape_literal_braces(pattern: str) -> str:
+    """``pattern`` with braces that are not quantifiers escaped (``{[0-9]{4}}`` reads the
+    outer braces literally in Python and most engines, not in strict ECMA-262 ones)."""
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        quantifier = _QUANTIFIER.match(pattern, index) if char == "{" else None
+        if quantifier is not None:
+            out.append(quantifier.group(0))
+            index = quantifier.end()
+            continue
+        out.append("\\" + char if char in "{}" else char)
+        index += 1
+    return "".join(out)
+
+
+def _pattern_works(pattern: str) -> bool:
+    try:
+        jsonschema_rs.Draft202012Validator({"pattern": pattern})
+    except (jsonschema_rs.ValidationError, ValueError):
+        return False
+    return True
+
+
+def _repaired_patterns(node: Any) -> Any:
+    """``node`` with every ``pattern`` the validator cannot compile rewritten (literal braces
+    escaped) or, failing that, left out (the value is then not checked against it)."""
+    if isinstance(node, list):
+        return [_repaired_patterns(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _repaired_patterns(value) for key, value in node.items()}
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and not _pattern_works(pattern):
+        escaped = _escape_literal_braces(pattern)
+        if _pattern_works(escaped):
+            result["pattern"] = escaped
+        else:
+            del result["pattern"]
+    return result
+
+
+def build_validator(schema: Any) -> Any:
+    """A jsonschema-rs validator for ``schema``, its unusable patterns repaired if need be."""
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            schema, validate_formats=True, formats=OPENAPI_FORMATS
+        )
+    except jsonschema_rs.ValidationError:
+        return jsonschema_rs.Draft202012Validator(
+            _repaired_patterns(schema), validate_formats=True, formats=OPENAPI_FORMATS
+        )
+
+
 class CompiledSchema:
     """A self-contained 2020-12 schema, its validator (lazy) and helpers to walk it."""
 
@@ -82,9 +144,7 @@ class CompiledSchema:
     @cached_property
     def validator(self) -> Any:
         """The jsonschema-rs validator of this schema (built once)."""
-        return jsonschema_rs.Draft202012Validator(
-            self.schema, validate_formats=True, formats=OPENAPI_FORMATS
-        )
+        return build_validator(self.schema)
 
     def is_valid(self, instance: Any) -> bool:
         """Whether ``instance`` conforms."""
@@ -113,9 +173,7 @@ class CompiledSchema:
         if validator is None:
             defs = self.schema.get("$defs", {}) if isinstance(self.schema, dict) else {}
             standalone = {**node, "$defs": {**defs, **node.get("$defs", {})}}
-            validator = jsonschema_rs.Draft202012Validator(
-                standalone, validate_formats=True, formats=OPENAPI_FORMATS
-            )
+            validator = build_validator(standalone)
             validators[id(node)] = (node, validator)
         return bool(validator.is_valid(instance))
 
@@ -282,8 +340,11 @@ class SchemaCompiler:
             out["anyOf"] = out.pop("oneOf")
         if dialect != "3.1":
             _translate_dialect(out)
-        elif out.get("nullable") is True:
-            _make_nullable(out)
+        else:
+            # 3.0 habits survive in many 3.1 documents: read them as 3.0 meant them.
+            _translate_exclusive_flags(out)
+            if out.get("nullable") is True:
+                _make_nullable(out)
         if "required" in out and isinstance(out.get("properties"), dict):
             out["required"] = self._required(out, file, direction)
         return out
@@ -359,8 +420,8 @@ def _make_nullable(out: dict[str, Any]) -> None:
         out["enum"] = [*out["enum"], None]
 
 
-def _translate_dialect(out: dict[str, Any]) -> None:
-    """OpenAPI 3.0 / Swagger 2.0 schema keywords -> JSON Schema 2020-12, in place."""
+def _translate_exclusive_flags(out: dict[str, Any]) -> None:
+    """Boolean ``exclusiveMinimum``/``exclusiveMaximum`` (3.0) -> numeric bounds, in place."""
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         flag = out.get(exclusive)
         if isinstance(flag, bool):
@@ -368,6 +429,11 @@ def _translate_dialect(out: dict[str, Any]) -> None:
                 out[exclusive] = out.pop(bound)
             else:
                 del out[exclusive]
+
+
+def _translate_dialect(out: dict[str, Any]) -> None:
+    """OpenAPI 3.0 / Swagger 2.0 schema keywords -> JSON Schema 2020-12, in place."""
+    _translate_exclusive_flags(out)
     if out.get("type") == "file":
         out["type"] = "string"
         out["format"] = "binary"

@@ -15,7 +15,7 @@ from typing import Any
 
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.mock.document.schemas import CompiledSchema
-from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
+from contractkit.mock.generation.generator import Generator, flatten_schema, generate_minimal
 from contractkit.mock.generation.responder import wire_media_type
 from contractkit.mock.negotiation.negotiator import (
     choose_media,
@@ -34,6 +34,8 @@ _MESSAGE_NAMES = {
     "error_description",
     "errormessage",
     "error_message",
+    "error_msg",
+    "errmsg",
     "description",
     "error",
     "title",
@@ -206,7 +208,7 @@ class _Filler:
         if message_name is None:
             return None
         location_name = next((n for n in properties if n.lower() in _ITEM_LOCATION_NAMES), None)
-        template = Generator(self.compiled, random.Random(depth)).generate(
+        template = Generator(self.compiled, random.Random(depth), minimal=True).generate(
             schema.get("items"), 0, ()
         )
         entries = []
@@ -269,6 +271,29 @@ def _declared(operation: Operation, status: int) -> tuple[int, ResponseSpec] | N
     return (status, response) if response is not None else None
 
 
+_PREFERRED_REFUSALS = (400, 422)
+_SECURITY = (401, 403)
+
+
+def documented_refusal(operation: Operation, status: int) -> int | None:
+    """The status to refuse a request with, one the operation documents: ``status`` (or its
+    twin, ``4XX``, ``default``); for credentials only 401/403; for anything else 400/422,
+    then its lowest 4xx other than 401/403. ``None`` when it documents none of these (the
+    mock then answers what it documents, and says so in headers)."""
+    if _declared(operation, status) is not None:
+        return status
+    responses = operation.responses
+    if status in _SECURITY:
+        twin = 401 if status == 403 else 403
+        return twin if str(twin) in responses else None
+    candidates = [*_PREFERRED_REFUSALS]
+    candidates += sorted(int(k) for k in responses if k.isdigit() and k.startswith("4"))
+    for candidate in candidates:
+        if str(candidate) in responses and candidate not in _SECURITY:
+            return candidate
+    return None
+
+
 def error_response(
     operation: Operation,
     status: int,
@@ -298,7 +323,7 @@ def error_response(
     if media.schema is None:
         return MockResponse(actual, headers, json.dumps(body).encode(), documented_as=response.key)
     if not from_example:
-        body, _ = generate_valid(media.schema, random.Random(seed))
+        body, _ = generate_minimal(media.schema, random.Random(seed))
     problems = violations or [Violation("request", "", message or _TITLES.get(status, "Error"))]
     text = message or summary(violations)
     filled = _Filler(media.schema, problems, actual, from_example, text).fill(

@@ -90,8 +90,11 @@ class Generator:
         dynamic: bool = False,
         use_examples: bool = True,
         max_depth: int = 4,
+        minimal: bool = False,
     ) -> None:
         self.compiled = compiled
+        self.minimal = minimal
+        """Only what the schema requires: no optional properties, no optional array items."""
         self.rng = rng
         self.dynamic = dynamic
         self.use_examples = use_examples
@@ -315,7 +318,7 @@ class Generator:
         out: dict[str, Any] = {}
         for name in required:
             out[name] = self._property(schema, properties, name, depth, chain)
-        shallow = depth < self.max_depth
+        shallow = depth < self.max_depth and not self.minimal
         for name, sub in properties.items():
             if name in out or (limit is not None and len(out) >= limit):
                 continue
@@ -361,6 +364,7 @@ class Generator:
             and isinstance(extra, dict)
             and depth < self.max_depth
             and not out
+            and not self.minimal
         )
         if extra is False or (len(out) >= minimum and not wants_entry):
             return
@@ -398,7 +402,7 @@ class Generator:
     def _array(self, schema: dict[str, Any], depth: int, chain: tuple[str, ...]) -> list[Any]:
         low = int(schema.get("minItems", 0))
         high = schema.get("maxItems")
-        if depth >= self.max_depth:
+        if depth >= self.max_depth or self.minimal:
             count = low
         elif self.dynamic:
             count = self.rng.randint(low, low + 3)
@@ -545,6 +549,15 @@ def generate_valid(
             if repaired is not None:
                 return repaired, True
     return value, False
+
+
+def generate_minimal(compiled: CompiledSchema, rng: random.Random) -> tuple[Any, bool]:
+    """A value with only what ``compiled`` requires (no invented optional members) and
+    whether it validates; a fuller valid value when the minimal one does not."""
+    value = Generator(compiled, rng, minimal=True).value()
+    if compiled.is_valid(value):
+        return value, True
+    return generate_valid(compiled, rng)
 
 
 def _drop_failing_members(compiled: CompiledSchema, value: Any, rounds: int = 8) -> Any:

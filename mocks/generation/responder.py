@@ -13,13 +13,14 @@ import json
 import random
 from typing import Any
 
+from contractkit.mock.document.examples import read_examples
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
 from contractkit.mock.generation.generator import Generator, flatten_schema, generate_valid
-from contractkit.mock.negotiation.negotiator import find_example, has_example
 from contractkit.mock.types import MockRequest, MockResponse
 from contractkit.mock.validation.bodies import is_json_media
 
 WARNING_HEADER = "x-contractkit-warning"
+NONCONFORMING = "generated body does not fully conform to its schema"
 
 
 def seeded_rng(seed: int, *parts: Any) -> random.Random:
@@ -73,6 +74,12 @@ def serialize(value: Any, media_name: str) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def header_safe(text: str, limit: int = 400) -> str:
+    """``text`` as one line of printable ASCII for a response header."""
+    flat = " ".join(text.split()).encode("ascii", "replace").decode("ascii")
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 def header_text(value: Any) -> str:
     """A header value in the ``simple`` style."""
     if isinstance(value, bool):
@@ -101,8 +108,10 @@ def response_headers(response: ResponseSpec, rng: random.Random, dynamic: bool) 
 class Responder:
     """Produces the answer for a negotiated (operation, status, response, media type)."""
 
-    def __init__(self, seed: int, cache_size: int = 4096) -> None:
+    def __init__(self, seed: int, cache_size: int = 4096, ignore_examples: bool = False) -> None:
         self.seed = seed
+        self.ignore_examples = ignore_examples
+        """Generate bodies even where examples exist (Prism's ``--ignoreExamples``)."""
         self._cache: dict[tuple[Any, ...], MockResponse] = {}
         self._cache_size = cache_size
 
@@ -118,18 +127,27 @@ class Responder:
         rng: random.Random,
         dynamic: bool,
         example_name: str | None,
-    ) -> tuple[Any, bool, bool]:
-        """(value, found, valid): the example or a generated value for ``media``."""
-        if not dynamic or example_name is not None:
-            example = find_example(media, example_name, operation.workspace)
-            if has_example(example):
-                return example, True, True
+    ) -> tuple[Any, bool, str | None]:
+        """(value, found, warning): the example or a generated value for ``media``; ``found``
+        is false for an unknown example name, ``warning`` says why the body is generated
+        although an example was asked for, or that it breaks its schema."""
+        warning = None
+        if example_name is not None or not (dynamic or self.ignore_examples):
+            examples = read_examples(media, operation.workspace)
+            chosen = examples.first() if example_name is None else examples.named(example_name)
+            if chosen is not None:
+                return chosen.value, True, None
             if example_name is not None:
-                return None, False, False
+                reason = examples.skip_reason(example_name)
+                if reason is None:
+                    return None, False, None
+                warning = header_safe(f"example {example_name!r} is not served: it {reason}")
         if media.schema is None:
-            return None, True, True
+            return None, True, warning
         value, valid = generate_valid(media.schema, rng, dynamic=dynamic)
-        return value, True, valid
+        if not valid:
+            warning = NONCONFORMING
+        return value, True, warning
 
     def respond(
         self,
@@ -158,15 +176,15 @@ class Responder:
         headers = response_headers(response, rng, dynamic) if response is not None else {}
         body = b""
         if media is not None:
-            value, found, valid = self.body_value(
+            value, found, warning = self.body_value(
                 operation, status, media, rng, dynamic, example_name
             )
             if not found:
                 return None
             wire = wire_media_type(media)
             headers["content-type"] = wire
-            if not valid:
-                headers[WARNING_HEADER] = "generated body does not fully conform to its schema"
+            if warning is not None:
+                headers[WARNING_HEADER] = warning
             if value is not None or media.schema is not None:
                 body = serialize(value, wire)
         answer = MockResponse(status, headers, body, documented_as=documented)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from contractkit.mock.document.examples import read_examples
 from contractkit.mock.document.model import MediaType, Operation, ResponseSpec
-from contractkit.mock.types import mapping_at
-from contractkit.openapi.errors import SpecError
-from contractkit.openapi.workspace import Located, Workspace
+from contractkit.openapi.workspace import Workspace
 
 _NO_EXAMPLE = object()
 
@@ -166,30 +165,11 @@ def negotiate(
 
 
 def find_example(media: MediaType, name: str | None, workspace: Workspace) -> Any:
-    """The named example, else the media type's ``example`` or first of ``examples``;
-    ``_NO_EXAMPLE`` when there is none (or the name is unknown)."""
-    node = media.node
-    examples = mapping_at(node, "examples")
-    if name is not None:
-        entry = examples.get(name)
-        return _example_value(entry, media, workspace) if entry is not None else _NO_EXAMPLE
-    if "example" in node:
-        return node["example"]
-    for entry in examples.values():
-        value = _example_value(entry, media, workspace)
-        if value is not _NO_EXAMPLE:
-            return value
-    return _NO_EXAMPLE
-
-
-def _example_value(entry: Any, media: MediaType, workspace: Workspace) -> Any:
-    try:
-        entry = workspace.follow(Located(entry, media.located.file, ())).node
-    except SpecError:
-        return _NO_EXAMPLE
-    if isinstance(entry, dict) and "value" in entry:
-        return entry["value"]
-    return _NO_EXAMPLE
+    """The named usable example, else the first usable one (``example``, then ``examples``);
+    ``_NO_EXAMPLE`` when there is none (or the name is unknown or its example unusable)."""
+    examples = read_examples(media, workspace)
+    found = examples.first() if name is None else examples.named(name)
+    return _NO_EXAMPLE if found is None else found.value
 
 
 def has_example(value: Any) -> bool:

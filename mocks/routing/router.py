@@ -119,14 +119,22 @@ class Router(Generic[Target]):
         segments = [unquote(s) for s in split_path(path)]
         method = method.upper()
         for root in (self._primary, self._fallback):
-            for endpoint, params in _walk(root, segments, 0, {}):
-                # The most specific matching path decides, as OpenAPI says.
+            shape: tuple[bool, ...] | None = None
+            allowed: dict[str, Target] = {}
+            for endpoint, params, found_shape in _walk(root, segments, 0, {}, ()):
+                # The most specific matching path decides, as OpenAPI says; templates of
+                # the same shape that differ only in parameter names count as one path.
+                if shape is not None and found_shape != shape:
+                    break
+                shape = found_shape
                 target = endpoint.get(method)
                 if target is None and method == "HEAD":
                     target = endpoint.get("GET")
                 if target is not None:
                     return RouteMatch(target, params)
-                return RouteMatch(None, {}, _allowed(endpoint))
+                allowed.update(endpoint)
+            if shape is not None:
+                return RouteMatch(None, {}, _allowed(allowed))
         return RouteMatch(None, {}, ())
 
 
@@ -138,26 +146,37 @@ def _allowed(endpoint: Mapping[str, object]) -> tuple[str, ...]:
 
 
 def _walk(
-    node: _Node[Target], segments: list[str], index: int, params: dict[str, str]
-) -> Iterator[tuple[dict[str, Target], dict[str, str]]]:
-    """Endpoints matching ``segments[index:]``, most specific first."""
+    node: _Node[Target],
+    segments: list[str],
+    index: int,
+    params: dict[str, str],
+    shape: tuple[bool, ...],
+) -> Iterator[tuple[dict[str, Target], dict[str, str], tuple[bool, ...]]]:
+    """Endpoints matching ``segments[index:]``, most specific first, with their shape
+    (static or templated, segment by segment)."""
     if index == len(segments):
         if node.endpoint:
-            yield node.endpoint, params
+            yield node.endpoint, params, shape
         return
     segment = segments[index]
     child = node.static.get(segment)
     if child is not None:
-        yield from _walk(child, segments, index + 1, params)
+        yield from _walk(child, segments, index + 1, params, (*shape, True))
     if not segment:
         return
     for dynamic in node.dynamic:
         if dynamic.pattern is None:
             yield from _walk(
-                dynamic.node, segments, index + 1, {**params, dynamic.names[0]: segment}
+                dynamic.node,
+                segments,
+                index + 1,
+                {**params, dynamic.names[0]: segment},
+                (*shape, False),
             )
             continue
         found = dynamic.pattern.match(segment)
         if found:
             captured = dict(zip(dynamic.names, found.groups(), strict=True))
-            yield from _walk(dynamic.node, segments, index + 1, {**params, **captured})
+            yield from _walk(
+                dynamic.node, segments, index + 1, {**params, **captured}, (*shape, False)
+            )

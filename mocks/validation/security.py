@@ -1,7 +1,9 @@
 """Checking the credentials an operation's security requires: presence, form and (optionally) value.
 
 By default, like Prism, a credential only has to be present and well-formed (``Basic`` is
-base64 ``user:password``, a JWT bearer has three parts...): any value passes. Once valid
+base64 ``user:password``): any value passes, and any bearer token is accepted, whatever the
+scheme's ``bearerFormat``. A strict policy (``--strict-auth``) also checks that a
+``bearerFormat: JWT`` token has the three parts of a JWT. Once valid
 credentials are declared (``--auth SCHEME=VALUE``, or ``x-mock: {credentials: [...]}`` on a
 security scheme), the mock authenticates: a credential that is not declared is refused with
 401 (also when another accepted credential comes with it, as a real server would), and a
@@ -74,9 +76,9 @@ def _basic(request: MockRequest) -> Credential:
     return Credential(found.location, True, value=decoded)
 
 
-def _bearer(request: MockRequest, bearer_format: str) -> Credential:
+def _bearer(request: MockRequest, bearer_format: str, strict: bool) -> Credential:
     found = _authorization(request, "Bearer")
-    if found.value is None or bearer_format.upper() != "JWT":
+    if found.value is None or not strict or bearer_format.upper() != "JWT":
         return found
     parts = found.value.split(".")
     if len(parts) != 3 or not all(_BASE64URL.match(p) for p in parts[:2]):
@@ -104,8 +106,11 @@ def _api_key(request: MockRequest, scheme: dict[str, Any]) -> Credential:
     return Credential(location, True, value=value)
 
 
-def read_credential(request: MockRequest, scheme: dict[str, Any]) -> Credential:
-    """The credential ``request`` carries for ``scheme``, checked for presence and form."""
+def read_credential(
+    request: MockRequest, scheme: dict[str, Any], strict: bool = False
+) -> Credential:
+    """The credential ``request`` carries for ``scheme``, checked for presence and form
+    (``strict``: a ``bearerFormat: JWT`` token must look like a JWT)."""
     kind = scheme.get("type")
     if kind == "apiKey":
         return _api_key(request, scheme)
@@ -114,10 +119,10 @@ def read_credential(request: MockRequest, scheme: dict[str, Any]) -> Credential:
         if http_scheme == "basic":
             return _basic(request)
         if http_scheme == "bearer":
-            return _bearer(request, str(scheme.get("bearerFormat", "")))
+            return _bearer(request, str(scheme.get("bearerFormat", "")), strict)
         return _authorization(request, http_scheme or "Bearer")
     if kind in ("oauth2", "openIdConnect"):
-        return _bearer(request, "")
+        return _bearer(request, "", strict)
     return Credential(_UNCHECKED, False, value="")
 
 
@@ -140,10 +145,15 @@ class CredentialPolicy:
 
     valid: Mapping[str, frozenset[str]] = field(default_factory=dict)
     forbidden: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    strict: bool = False
+    """Check the form of bearer tokens (``bearerFormat: JWT``), not only their presence."""
 
     @classmethod
     def from_pairs(
-        cls, valid: Iterable[tuple[str, str]] = (), forbidden: Iterable[tuple[str, str]] = ()
+        cls,
+        valid: Iterable[tuple[str, str]] = (),
+        forbidden: Iterable[tuple[str, str]] = (),
+        strict: bool = False,
     ) -> CredentialPolicy:
         """A policy from ``(scheme name, value)`` pairs."""
 
@@ -153,7 +163,7 @@ class CredentialPolicy:
                 found.setdefault(name, set()).add(value)
             return {name: frozenset(values) for name, values in found.items()}
 
-        return cls(grouped(valid), grouped(forbidden))
+        return cls(grouped(valid), grouped(forbidden), strict)
 
     @property
     def declared(self) -> bool:
@@ -234,7 +244,7 @@ def _readings(
             if scheme is None:
                 readings[name] = None
                 continue
-            credential = read_credential(request, scheme)
+            credential = read_credential(request, scheme, policy.strict)
             verdict = None
             if credential.location == _UNCHECKED:
                 verdict = VALID
@@ -276,7 +286,11 @@ def check_security(
     if not alternatives or any(not alternative for alternative in alternatives):
         return SecurityOutcome()
     policy = policy or CredentialPolicy()
-    if not policy.declared and _presence_only(alternatives) and _first_met(request, alternatives):
+    if (
+        not policy.declared
+        and _presence_only(alternatives)
+        and _first_met(request, alternatives, policy.strict)
+    ):
         return SecurityOutcome()
     readings = _readings(request, alternatives, policy)
     known = [r for r in readings.values() if r is not None]
@@ -312,12 +326,14 @@ def _presence_only(alternatives: list[dict[str, Located | None]]) -> bool:
     )
 
 
-def _first_met(request: MockRequest, alternatives: list[dict[str, Located | None]]) -> bool:
+def _first_met(
+    request: MockRequest, alternatives: list[dict[str, Located | None]], strict: bool
+) -> bool:
     """Whether one alternative is met by presence and form (the fast path of Prism's rules)."""
     for alternative in alternatives:
         for located in alternative.values():
             scheme = _scheme(located)
-            if scheme is not None and read_credential(request, scheme).value is None:
+            if scheme is not None and read_credential(request, scheme, strict).value is None:
                 break
         else:
             return True

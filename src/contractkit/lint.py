@@ -22,6 +22,7 @@ from contractkit.lint_rules import (
     check_error_responses,
     check_examples,
     check_links,
+    check_mock_examples,
     check_operation_ids,
     check_summaries,
 )
@@ -51,6 +52,8 @@ RULES: dict[str, str] = {
     "error-response": "every operation has a 4xx response whose JSON body is the Error schema",
     "examples-valid": "every example validates against its schema",
     "links-valid": "links name existing operations and parameters those operations have",
+    "mock-examples": "examples the mock skips: unresolvable $ref/externalValue, or breaking their "
+    "schema (warning)",
     "bundle": "the module documents of an API can be merged into one",
     "discover": "the named files and folders exist and hold OpenAPI documents",
 }
@@ -61,6 +64,7 @@ _API_RULES: dict[str, ApiRule] = {
     "error-response": check_error_responses,
     "examples-valid": check_examples,
     "links-valid": check_links,
+    "mock-examples": check_mock_examples,
 }
 
 

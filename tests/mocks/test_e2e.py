@@ -20,7 +20,10 @@ def test_served_mock_answers_over_http(mock_server: Callable[..., str], specs_di
         assert created.status_code == 201
         note_id = created.json()["data"]["noteId"]
         assert client.get(f"/projects/x/notes/{note_id}").json()["data"]["text"] == "over the wire"
-        assert client.get("/projects/x/notes/not-a-uuid").status_code == 400
+        # The operation documents 404 and no 400: the refusal is the documented client error.
+        refused = client.get("/projects/x/notes/not-a-uuid")
+        assert refused.status_code == 404
+        assert "noteId" in refused.headers["x-contractkit-violations"]
 
 
 def test_cli_starts_a_server_for_a_folder(specs_dir: Path) -> None:

@@ -39,8 +39,16 @@ async def test_declared_401_with_status_field_and_challenge(specs_dir: Path) -> 
     assert "www-authenticate" not in response.headers
 
 
-async def test_missing_basic_credentials_get_a_challenge(specs_dir: Path) -> None:
+async def test_missing_credentials_where_no_client_error_is_documented(specs_dir: Path) -> None:
     async with client(specs_dir / "split") as http:
+        response = await http.get("/shop/orders")
+    assert response.status_code == 200
+    assert "declares no client error" in response.headers["x-contractkit-warning"]
+    assert json.loads(response.headers[VIOLATIONS_HEADER])[0]["location"] == "security"
+
+
+async def test_missing_basic_credentials_get_a_challenge(specs_dir: Path) -> None:
+    async with client(specs_dir / "split", refuse_undocumented=True) as http:
         response = await http.get("/shop/orders")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Basic realm="mock"'
@@ -60,7 +68,7 @@ async def test_problem_list_shape_of_another_document(specs_dir: Path) -> None:
 
 
 async def test_problem_json_only_when_nothing_is_declared(specs_dir: Path) -> None:
-    async with client(specs_dir / "split") as http:
+    async with client(specs_dir / "split", refuse_undocumented=True) as http:
         response = await http.get("/shop/orders/not-a-uuid", auth=("u", "p"))
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"

@@ -46,7 +46,7 @@ async def test_head_has_headers_but_no_body(mock_client: MockClient, specs_dir: 
 
 
 async def test_request_log_and_coverage(mock_client: MockClient, specs_dir: Path) -> None:
-    client = mock_client(specs_dir / "petstore.yaml")
+    client = mock_client(specs_dir / "petstore.yaml", refuse_undocumented=True)
     await client.get("/v1/pets")
     await client.get("/v1/pets/1", headers={"prefer": "code=404"})
     await client.get("/v1/pets/x")

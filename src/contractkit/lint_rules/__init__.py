@@ -3,6 +3,7 @@
 from contractkit.lint_rules.context import ApiContext, OperationView
 from contractkit.lint_rules.examples import check_examples
 from contractkit.lint_rules.findings import Finding, Severity
+from contractkit.lint_rules.mock_examples import check_mock_examples
 from contractkit.lint_rules.operations import (
     check_error_responses,
     check_links,
@@ -20,6 +21,7 @@ __all__ = [
     "check_error_responses",
     "check_examples",
     "check_links",
+    "check_mock_examples",
     "check_operation_ids",
     "check_summaries",
 ]

@@ -61,6 +61,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Itera
 _SpecYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 _cache: dict[Path, tuple[int, int, dict[str, Any]]] = {}
+_value_cache: dict[Path, tuple[int, int, Any]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -93,17 +94,54 @@ def clear_cache() -> None:
     """Forget every cached document."""
     with _cache_lock:
         _cache.clear()
+        _value_cache.clear()
 
 
-def _parse(resolved: Path, shown: Path) -> dict[str, Any]:
+def load_value(path: Path | str) -> Any:
+    """Parse a JSON or YAML file holding any value (an example file), cached like
+    :func:`load_file`; other files are read as UTF-8 text."""
+    resolved = Path(path).resolve()
     try:
-        text = resolved.read_text(encoding="utf-8")
+        stat = resolved.stat()
+    except FileNotFoundError:
+        raise SpecError("no such file", file=Path(path)) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", file=Path(path)) from exc
+    signature = (stat.st_mtime_ns, stat.st_size)
+    with _cache_lock:
+        cached = _value_cache.get(resolved)
+    if cached is not None and cached[:2] == signature:
+        return cached[2]
+    if resolved.suffix.lower() in (".json", ".yaml", ".yml"):
+        value = _parse_value(resolved, Path(path))
+    else:
+        value = _read_text(resolved, Path(path))
+    with _cache_lock:
+        _value_cache[resolved] = (*signature, value)
+    return value
+
+
+def _read_text(resolved: Path, shown: Path) -> str:
+    try:
+        return resolved.read_text(encoding="utf-8")
     except IsADirectoryError:
         raise SpecError("is a folder, not a document", file=shown) from None
     except UnicodeDecodeError as exc:
         raise SpecError(f"not UTF-8 text: {exc.reason}", file=shown) from exc
     except OSError as exc:
         raise SpecError(f"cannot read: {exc.strerror or exc}", file=shown) from exc
+
+
+def _parse(resolved: Path, shown: Path) -> dict[str, Any]:
+    data = _parse_value(resolved, shown)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise SpecError(f"the document is {kind}, not a mapping", file=shown)
+    return data
+
+
+def _parse_value(resolved: Path, shown: Path) -> Any:
+    text = _read_text(resolved, shown)
     if resolved.suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -119,9 +157,6 @@ def _parse(resolved: Path, shown: Path) -> dict[str, Any]:
             raise SpecError(f"invalid YAML: {reason}", file=shown, line=line) from exc
         except yaml.YAMLError as exc:
             raise SpecError(f"invalid YAML: {exc}", file=shown) from exc
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise SpecError(f"the document is {kind}, not a mapping", file=shown)
     return data
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from contractkit.openapi.errors import SpecError
-from contractkit.openapi.loader import discover, load_file, spec_files_in
+from contractkit.openapi.loader import discover, load_file, load_value, spec_files_in
 from contractkit.openapi.pointers import (
     Location,
     Pointer,
@@ -80,6 +80,7 @@ class Workspace:
         self._documents: dict[Path, Any] = {}
         self._versions: dict[Path, str] = {}
         self._targets: dict[tuple[str, Path], Location] = {}
+        self._values: set[Path] = set()
 
     @classmethod
     def load(cls, paths: Iterable[Path | str], *, convert_swagger2: bool = True) -> Workspace:
@@ -106,8 +107,8 @@ class Workspace:
 
     @property
     def files(self) -> list[Path]:
-        """Every file read so far (roots and referenced files)."""
-        return list(self._documents)
+        """Every file read so far (roots, referenced files and example files)."""
+        return [*self._documents, *(p for p in self._values if p not in self._documents)]
 
     def add_root(self, path: Path | str) -> None:
         """Serve (or test) the operations of this document."""
@@ -176,6 +177,25 @@ class Workspace:
             return Located(self.node_at(location, hint), location.file, pointer)
         except SpecError as exc:
             raise SpecError(f"unresolvable $ref {ref!r} in {base}: {exc}") from exc
+
+    def external_value(self, ref: str, base: Path) -> Any:
+        """The value an example's ``$ref`` or ``externalValue`` written in ``base`` names: a
+        node of a JSON/YAML file (any value, not only a mapping) or another file's text."""
+        try:
+            location = self.target(ref, base)
+            if location.file in self._documents:
+                return self.resolve(ref, base).node
+            value = load_value(location.file)
+            self._values.add(location.file)
+            if not location.pointer:
+                return value
+            if isinstance(value, str):
+                raise SpecError("a text file has no JSON pointer fragments", file=location.file)
+            return resolve_pointer(value, location.pointer)
+        except KeyError as exc:
+            raise SpecError(f"{ref!r} in {base}: no {exc.args[0]!r} in the file") from None
+        except SpecError as exc:
+            raise SpecError(f"{ref!r} in {base}: {exc}") from exc
 
     def follow(self, located: Located, limit: int = _MAX_REF_HOPS) -> Located:
         """``located`` with its ``$ref`` chain followed (parameters, responses, ... not schemas)."""
