@@ -119,7 +119,7 @@ class CheckClient:
             status=response.status_code,
             body=_json_or_none(response.content),
             curl=f"curl -X GET {quoted} '{url}'".replace("  ", " "),
-            headers={name.lower(): value for name, value in response.headers.items()},
+            headers=_flat_headers(response.headers),
             identity=self.identity,
         )
 
@@ -150,10 +150,18 @@ class CheckClient:
             status=response.status_code,
             body=_json_or_none(response.content),
             curl=case.as_curl_command(headers=headers),
-            headers={name.lower(): value for name, value in response.headers.items()},
+            headers=_flat_headers(response.headers),
             identity=self.identity,
         )
         return exchange, response
+
+
+def _flat_headers(headers: Any) -> dict[str, str]:
+    """Headers by lower-case name, one value each (the first, when a name has several)."""
+    flat = {}
+    for name, value in headers.items():
+        flat[str(name).lower()] = str(value[0] if isinstance(value, list) and value else value)
+    return flat
 
 
 def _json_media_type(operation: Operation) -> str:

@@ -24,7 +24,7 @@ from contractkit.contract.checks.crud import PAGE_SIZE_NAMES, largest_page
 from contractkit.contract.checks.ids import ids_in, key
 from contractkit.contract.checks.registry import check
 from contractkit.contract.checks.walk import FamilyWalk
-from contractkit.openapi import Parameter
+from contractkit.openapi import Document, Parameter
 
 OFFSET_NAMES = ("offset", "skip", "start")
 PAGE_NAMES = ("page", "page_number", "pageNumber")
@@ -46,6 +46,7 @@ class Pagination:
     size: Parameter | None
     position: Parameter | None
     first: int
+    page_size: int
 
 
 @check(
@@ -58,7 +59,7 @@ def pagination(walk: FamilyWalk) -> None:
     if listing is None:
         walk.skip("pagination_*", f"no GET {walk.family.collection_path}")
         return
-    style = _pagination(listing.parameters)
+    style = _pagination(walk.document, listing.parameters)
     if style is None:
         walk.skip("pagination_*", f"{listing.label} documents no pagination parameters")
         return
@@ -73,7 +74,7 @@ def pagination(walk: FamilyWalk) -> None:
             "Pages repeat items",
             _pages_shown(pages),
             f"ids {', '.join(duplicates[:5])} appear on more than one page "
-            f"({len(pages)} pages of {_size(style)})",
+            f"({len(pages)} pages of {style.page_size})",
         )
     missing = [item.id for item in walk.alive() if key(item.id) not in seen]
     if complete and missing:
@@ -82,7 +83,7 @@ def pagination(walk: FamilyWalk) -> None:
             "Items missing from every page",
             [walk.items[0].exchange, *_pages_shown(pages)],
             f"ids {', '.join(map(repr, missing))} were created but are on no page "
-            f"({len(pages)} pages of {_size(style)})",
+            f"({len(pages)} pages of {style.page_size})",
         )
     if not complete:
         walk.skip("pagination_total", f"more than {MAX_PAGES} pages")
@@ -113,7 +114,7 @@ def filters(walk: FamilyWalk) -> None:
         if parameter.location == "query"
         and parameter.name not in reserved
         and parameter.name in walk.read_fields
-        and _scalar_schema(parameter)
+        and _scalar_schema(walk.document, parameter)
     ]
     if not candidates:
         walk.skip("filter_applied", f"{listing.label} has no query parameter named like a field")
@@ -153,12 +154,14 @@ def sort_order(walk: FamilyWalk) -> None:
         walk.skip("sort_order", f"no GET {walk.family.collection_path}")
         return
     sort = _named(listing.parameters, SORT_NAMES)
-    values = _enum(sort)
+    values = _enum(walk.document, sort)
     if sort is None or not values:
         walk.skip("sort_order", f"{listing.label} documents no enumerated sort parameter")
         return
     direction = _named(listing.parameters, DIRECTION_NAMES)
-    directions = [value for value in _enum(direction) if str(value).lower() in ("asc", "desc")]
+    directions = [
+        value for value in _enum(walk.document, direction) if str(value).lower() in ("asc", "desc")
+    ]
     for value in values[:MAX_SORTS]:
         field = str(value).lstrip("+-")
         if field not in walk.read_fields:
@@ -185,32 +188,28 @@ def sort_order(walk: FamilyWalk) -> None:
 
 
 # -- pagination ------------------------------------------------------------------------------
-def _pagination(parameters: list[Parameter]) -> Pagination | None:
+def _pagination(document: Document, parameters: list[Parameter]) -> Pagination | None:
     size = _named(parameters, PAGE_SIZE_NAMES)
+    page_size = 0
+    if size is not None:
+        page_size = max(PAGE_SIZE, int(_schema(document, size).get("minimum", 1)))
     for style, names in (("cursor", CURSOR_NAMES), ("offset", OFFSET_NAMES), ("page", PAGE_NAMES)):
         position = _named(parameters, names)
         if position is None:
             continue
         first = 0
         if style == "page":
-            schema = _schema(position)
+            schema = _schema(document, position)
             first = int(schema.get("minimum", schema.get("default", 1)))
-        return Pagination(style, size, position, first)
+        return Pagination(style, size, position, first, page_size)
     return None
-
-
-def _size(style: Pagination) -> int:
-    if style.size is None:
-        return 0
-    schema = _schema(style.size)
-    return max(PAGE_SIZE, int(schema.get("minimum", 1)))
 
 
 def _walk_pages(
     walk: FamilyWalk, style: Pagination
 ) -> tuple[list[Exchange], list[str], bool, int | None]:
     """Every page in order, the ids they held, whether the walk reached the end, the total."""
-    size = _size(style)
+    size = style.page_size
     query: dict[str, Any] = {style.size.name: size} if style.size is not None and size else {}
     position: Any = style.first
     pages: list[Exchange] = []
@@ -326,10 +325,10 @@ def _stored(walk: FamilyWalk, item: Any) -> dict[str, Any]:
 
 
 # -- parameters ------------------------------------------------------------------------------
-def _schema(parameter: Parameter | None) -> dict[str, Any]:
+def _schema(document: Document, parameter: Parameter | None) -> dict[str, Any]:
     if parameter is None or parameter.schema is None:
         return {}
-    node = parameter.schema.node
+    node = document.workspace.follow(parameter.schema).node
     return node if isinstance(node, dict) else {}
 
 
@@ -341,16 +340,16 @@ def _named(parameters: list[Parameter], names: tuple[str, ...]) -> Parameter | N
     return None
 
 
-def _enum(parameter: Parameter | None) -> list[Any]:
-    schema = _schema(parameter)
+def _enum(document: Document, parameter: Parameter | None) -> list[Any]:
+    schema = _schema(document, parameter)
     values = schema.get("enum")
     if values is None and isinstance(schema.get("items"), dict):
         values = schema["items"].get("enum")
     return list(values or [])
 
 
-def _scalar_schema(parameter: Parameter) -> bool:
-    return _schema(parameter).get("type") in ("string", "integer", "number", "boolean")
+def _scalar_schema(document: Document, parameter: Parameter) -> bool:
+    return _schema(document, parameter).get("type") in ("string", "integer", "number", "boolean")
 
 
 def _query_value(value: Any) -> Any:

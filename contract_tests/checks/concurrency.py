@@ -30,7 +30,7 @@ def etags(walk: FamilyWalk) -> None:
     first = walk.read(item)
     old = first.headers.get("etag")
     if not first.succeeded or not old:
-        walk.skip("etag_changes, if_match_stale", f"{first.label} answers no ETag")
+        walk.skip("etag_changes, if_match_stale", f"{walk.family.read.label} answers no ETag")
         return
     operation = _preferred(walk.family.updates)
     body = _change(walk, operation, item, first.body)
