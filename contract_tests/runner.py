@@ -22,6 +22,7 @@ from contractkit.contract.checks.crud import run_crud_checks
 from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
 from contractkit.contract.model import Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
+from contractkit.contract.sharding import Shard, restrict
 from contractkit.contract.target import Target, resolve
 from contractkit.openapi import Document
 
@@ -58,12 +59,14 @@ def run_contract(
     compare_with: OtherServer | None = None,
     request_timeout: float | None = None,
     progress: Progress | None = None,
+    shard: Shard | None = None,
 ) -> RunResult:
     """Test one or more documents against a server (`base_url`) or an ASGI app (`app`).
 
     `specs` is a file, a folder of module documents (one API), a parsed document, or a list of
     them. `phases` picks among examples, coverage, fuzzing, stateful (Schemathesis) and crud.
-    Every Schemathesis check runs except those in `exclude_checks`.
+    Every Schemathesis check runs except those in `exclude_checks`. With `shard`, only that
+    shard's operations of each document are tested (see `sharding`).
     """
     unknown = set(phases) - set(ALL_PHASES)
     if unknown:
@@ -73,6 +76,8 @@ def run_contract(
     started = time.monotonic()
     seed = seed if seed is not None else random.randrange(2**31)
     documents = [Document.bundled(spec) for spec in _as_list(specs)]
+    if shard is not None:
+        documents = [restrict(document, shard) for document in documents]
     result = RunResult(documents=[document.name for document in documents], seed=seed)
     options = EngineOptions(
         phases=tuple(phases),
@@ -84,6 +89,9 @@ def run_contract(
     )
     findings: list[Finding] = []
     for document in documents:
+        if not document.operations:
+            result.notes.append(f"{document.name}: shard {shard} holds no operation of it")
+            continue
         target = resolve(document, base_url=base_url, app=app, app_base_path=app_base_path)
         run = _DocumentRun(document, target, options, headers or {}, login, progress)
         run.execute(compare_with)
