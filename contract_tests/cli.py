@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from contractkit.contract import baseline as baseline_file
+from contractkit.contract import sharded_run
 from contractkit.contract.auth import AuthError, headers_from_env, parse_header
 from contractkit.contract.baseline import BaselineError
 from contractkit.contract.breaking import find_breaking_changes
@@ -170,6 +171,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         metavar=("OLD", "NEW"),
         help="only compare two versions of a document and list breaking changes",
     )
+    sharded_run.add_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
 
@@ -231,6 +233,7 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
     unknown = sorted(set(excluded) - known)
     if unknown:
         raise ValueError(f"unknown checks: {', '.join(unknown)} (see --list-checks)")
+    shard_plan = sharded_run.plan(args, args.baseline or settings.baseline)
     result = run_contract(
         specs,
         app=app,
@@ -244,12 +247,13 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
         workers=args.workers or settings.workers or 1,
         phases=phases,
         exclude_checks=excluded,
-        baseline=args.baseline or settings.baseline,
-        fail_on_uncovered=args.fail_on_uncovered,
+        baseline=shard_plan.baseline,
+        fail_on_uncovered=shard_plan.fail_on_uncovered,
         compare_with=compare_with,
         request_timeout=args.request_timeout,
         progress=None if args.quiet else Progress(),
         strict=args.strict or settings.strict,
+        shard=shard_plan.shard,
     )
     if args.write_baseline:
         baseline_file.write_baseline(args.write_baseline, [*result.findings, *result.suppressed])
@@ -264,7 +268,8 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
     for path in args.report:
         write_report(result, path)
     sys.stdout.write(render_console(result))
-    return result.exit_code
+    shard_status = sharded_run.finish(args, result, shard_plan)
+    return result.exit_code if shard_status is None else shard_status
 
 
 def render_check_list() -> str:

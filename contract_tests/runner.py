@@ -24,6 +24,7 @@ from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, buil
 from contractkit.contract.identities import IdentitySet
 from contractkit.contract.model import FamilyReport, Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
+from contractkit.contract.sharding import Shard, restrict
 from contractkit.contract.target import Target, resolve
 from contractkit.openapi import Document
 
@@ -62,6 +63,7 @@ def run_contract(
     request_timeout: float | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    shard: Shard | None = None,
 ) -> RunResult:
     """Test one or more documents against a server (`base_url`) or an ASGI app (`app`).
 
@@ -69,7 +71,8 @@ def run_contract(
     them. `phases` picks among examples, coverage, fuzzing, stateful (Schemathesis) and crud.
     Every check (Schemathesis' and ours) runs except those in `exclude_checks`. With
     `identities`, requests are sent as the first one and the authorization checks try the
-    others; `strict` makes warnings fail the run.
+    others; `strict` makes warnings fail the run. With `shard`, only that shard's operations
+    of each document are tested (see `sharding`).
     """
     unknown = set(phases) - set(ALL_PHASES)
     if unknown:
@@ -79,6 +82,8 @@ def run_contract(
     started = time.monotonic()
     seed = seed if seed is not None else random.randrange(2**31)
     documents = [Document.bundled(spec) for spec in _as_list(specs)]
+    if shard is not None:
+        documents = [restrict(document, shard) for document in documents]
     result = RunResult(
         documents=[document.name for document in documents], seed=seed, strict=strict
     )
@@ -100,6 +105,9 @@ def run_contract(
         login = default.login or login
     findings: list[Finding] = []
     for document in documents:
+        if not document.operations:
+            result.notes.append(f"{document.name}: shard {shard} holds no operation of it")
+            continue
         target = resolve(document, base_url=base_url, app=app, app_base_path=app_base_path)
         run = _DocumentRun(document, target, options, headers or {}, login, progress)
         run.identities, run.excluded_ours = identities, excluded_ours

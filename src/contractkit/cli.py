@@ -25,6 +25,7 @@ VERBS: dict[str, Verb] = {
     "serve": Verb("contractkit.serve", "run the spec-routed reference implementation"),
     "mock": Verb("contractkit.mock.cli", "serve a mock of any OpenAPI document"),
     "test": Verb("contractkit.contract.cli", "contract-test any server (or ours) against its spec"),
+    "report": Verb("contractkit.contract.report.cli", "merge the results of sharded test runs"),
     "lint": Verb("contractkit.lint", "validate OpenAPI documents and check our own rules"),
     "token": Verb("contractkit.token", "print a development credential for one of our APIs"),
 }

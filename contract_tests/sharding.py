@@ -1,0 +1,108 @@
+"""`--shard I/N`: one document's operations split over N runs, e.g. the jobs of a CI matrix.
+
+Operations are grouped by resource: the first path segment after the prefix every path shares
+(`/tasks`, `/tasks/{taskId}` and `/tasks/{taskId}/comments` are one group), so a CRUD family,
+its nested collections and the links between them always land in the same shard. Groups go to
+shards largest first, each to the shard with the fewest operations so far (ties to the lowest
+index): the split depends on the document alone, so every job of the matrix computes the same
+one. Links that cross groups are left out of the stateful phase of a sharded run.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from contractkit.openapi import Document
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` (1-based) of `total`."""
+
+    index: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.total}"
+
+
+def parse_shard(text: str) -> Shard:
+    """`"2/3"` as a `Shard`; a clear `ValueError` otherwise."""
+    match = _SHARD.fullmatch(text)
+    if match is None:
+        raise ValueError(f"--shard expects I/N (e.g. 2/3), got {text!r}")
+    index, total = int(match.group(1)), int(match.group(2))
+    if total < 1 or not 1 <= index <= total:
+        raise ValueError(f"--shard {text}: I must be from 1 to N, and N at least 1")
+    return Shard(index, total)
+
+
+def resource_groups(paths: list[str]) -> dict[str, list[str]]:
+    """The paths of a document by resource group, each group's paths in document order."""
+    split = [[part for part in path.split("/") if part] for path in paths]
+    shared = _common_static_prefix(split)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path, parts in zip(paths, split, strict=True):
+        rest = parts[shared:]
+        head = rest[0] if rest and not rest[0].startswith("{") else ""
+        groups["/" + head].append(path)
+    return dict(groups)
+
+
+def _common_static_prefix(split: list[list[str]]) -> int:
+    if len(split) < 2:
+        return 0
+    shortest = min(len(parts) for parts in split)
+    count = 0
+    # The last segment of the shortest path stays, so that path keeps a group name of its own.
+    while count < shortest - 1:
+        segment = split[0][count]
+        if segment.startswith("{") or any(parts[count] != segment for parts in split):
+            break
+        count += 1
+    return count
+
+
+def assign(document: Document, total: int) -> dict[str, int]:
+    """The shard (1-based) of every path of `document`."""
+    paths = list((document.root.get("paths") or {}).keys())
+    weights = {path: _operation_count(document.root["paths"][path]) for path in paths}
+    groups = resource_groups(paths)
+    load = [0] * total
+    shard_of: dict[str, int] = {}
+    ordered = sorted(groups.items(), key=lambda item: (-sum(weights[p] for p in item[1]), item[0]))
+    for _, members in ordered:
+        target = min(range(total), key=lambda index: (load[index], index))
+        load[target] += sum(weights[path] for path in members)
+        for path in members:
+            shard_of[path] = target + 1
+    return shard_of
+
+
+def _operation_count(path_item: Any) -> int:
+    if not isinstance(path_item, dict):
+        return 0
+    return sum(1 for method in HTTP_METHODS if method in path_item)
+
+
+def restrict(document: Document, shard: Shard) -> Document:
+    """The part of `document` that `shard` runs: its paths only, everything else unchanged.
+
+    The result keeps the document's name, so findings and coverage of the shards merge back
+    under the names an unsharded run uses.
+    """
+    shard_of = assign(document, shard.total)
+    root = copy.deepcopy(document.root)
+    root["paths"] = {
+        path: item
+        for path, item in (root.get("paths") or {}).items()
+        if shard_of[path] == shard.index
+    }
+    return Document.of(root, name=document.name, convert_swagger2=False)
