@@ -63,7 +63,7 @@ def _list(walk: FamilyWalk, intruder: CheckClient) -> None:
     if walk.family.listing is None or walk.family.parent is not None:
         return
     item = walk.items[0]
-    listing = walk.list(largest_page(walk.family.listing), client=intruder)
+    listing = walk.list_items(largest_page(walk.family.listing), client=intruder)
     if listing is None or not listing.succeeded:
         return
     if key(item.id) in set(ids_in(listing.body, walk.family, item.pointer)):
@@ -149,7 +149,7 @@ def _subresource(walk: FamilyWalk, intruder: CheckClient) -> None:
             f"{walk.family.parent.item_path}: {attempt.status}, expected 401, 403 or 404",
         )
         return
-    listing = walk.list(largest_page(walk.family.listing), client=intruder)
+    listing = walk.list_items(largest_page(walk.family.listing), client=intruder)
     if listing is None or _refused(listing) or not listing.succeeded:
         return
     shown = set(ids_in(listing.body, walk.family, walk.items[0].pointer))

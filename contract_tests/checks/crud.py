@@ -339,7 +339,7 @@ def check_listed(
     expect_present: bool,
     after: Exchange | None = None,
 ) -> None:
-    listing = walk.list(largest_page(walk.family.listing))
+    listing = walk.list_items(largest_page(walk.family.listing))
     if listing is None or not listing.succeeded:
         return
     pointer = items[0].pointer if items else "/id"

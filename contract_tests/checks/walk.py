@@ -207,7 +207,7 @@ class FamilyWalk:
         item_id = item.id if isinstance(item, Created) else item
         return self.call_item(self.family.read, item_id, client=client)
 
-    def list(
+    def list_items(
         self, query: dict[str, Any] | None = None, client: CheckClient | None = None
     ) -> Exchange | None:
         """One call of the list operation (`None` when the family has none)."""
