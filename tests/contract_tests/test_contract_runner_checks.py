@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from contractkit.contract.identities import (
     identities_from_options,
     parse_identity_option,
 )
+from contractkit.contract.report.merge import merge_results
+from contractkit.contract.results_json import ShardResult, dump_results, read_results
 from contractkit.contract.settings import SettingsError, load_settings
 from tests.contract_tests.fixtures import recognitions, tasks
 
@@ -57,6 +60,13 @@ def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="contractkit test")
     cli.configure_parser(parser)
     return parser.parse_args(list(argv))
+
+
+def read_results_text(text: str) -> ShardResult:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "results.json"
+        path.write_text(text)
+        return read_results(path)
 
 
 def tasks_identities() -> IdentitySet:
@@ -240,6 +250,10 @@ def test_a_crud_phase_that_sends_nothing_warns_and_strict_fails() -> None:
     assert "1 warning (strict)" in cli.render_console(strict).splitlines()[-1]
     (family,) = strict.families
     assert not family.checked and family.family == "/things"
+    # Families and warnings survive a results file, so merged shards still fail under --strict.
+    merged = merge_results([read_results_text(dump_results(strict))])
+    assert merged.families == strict.families and merged.warnings == strict.warnings
+    assert merged.exit_code == 1
 
 
 def test_strict_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
