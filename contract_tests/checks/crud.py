@@ -429,7 +429,7 @@ def _update_body(
     walk: FamilyWalk, operation: Operation, target: Created, others: list[Created]
 ) -> dict[str, Any] | None:
     """A valid body differing from every item on as many compared fields as possible."""
-    bodies = walk.bodies(operation, seed_offset=1)
+    bodies = walk.bodies(operation)
     existing = [item.body for item in [target, *others]]
     best = max(bodies, key=lambda body: novelty(body, existing, walk.compared_fields), default=None)
     if best is None or not any(
@@ -443,7 +443,7 @@ def _patch_change(
     walk: FamilyWalk, operation: Operation, stored: dict[str, Any]
 ) -> dict[str, Any] | None:
     """One field, with a valid value unlike the stored one (a required field first)."""
-    for body in walk.bodies(operation, seed_offset=2):
+    for body in walk.bodies(operation):
         for name in walk.compared_fields(body):
             value = body[name]
             if value not in (None, "", [], {}) and value != stored.get(name):
@@ -452,7 +452,7 @@ def _patch_change(
 
 
 def _any_patch(walk: FamilyWalk, operation: Operation) -> dict[str, Any]:
-    bodies = walk.bodies(operation, seed_offset=2)
+    bodies = walk.bodies(operation)
     return bodies[0] if bodies else {}
 
 

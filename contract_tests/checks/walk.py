@@ -173,15 +173,20 @@ class FamilyWalk:
         item_id, pointer = located
         return Created(item_id, pointer, body, exchange, self.resource(exchange.body))
 
-    def bodies(self, operation: Operation, seed_offset: int = 0) -> list[dict[str, Any]]:
-        """Valid bodies for an operation, drawn once per walk."""
-        cache_key = f"{operation.label}#{seed_offset}"
+    def bodies(self, operation: Operation) -> list[dict[str, Any]]:
+        """Valid bodies for an operation, drawn once per walk and request schema.
+
+        Operations with the same request schema (a create and its PUT, often) share one draw:
+        generating bodies is the costliest part of a walk.
+        """
+        schema = operation.json_schema()
+        cache_key = json.dumps(schema, sort_keys=True, default=str)
         if cache_key not in self._bodies:
             self._bodies[cache_key] = request_bodies(
                 self.document,
                 operation,
                 self.client.api_operation(operation),
-                seed=self.seed + seed_offset,
+                seed=self.seed,
                 count=BODY_SAMPLES,
             )
         return self._bodies[cache_key]
