@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from contractkit.contract.checks.client import Exchange
-from contractkit.contract.checks.crud import PAGE_SIZE_NAMES, largest_page
 from contractkit.contract.checks.ids import ids_in, key
 from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import PAGE_SIZE_NAMES, largest_page
 from contractkit.contract.checks.walk import FamilyWalk
 from contractkit.openapi import Document, Parameter
 
