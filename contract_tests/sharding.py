@@ -1,7 +1,7 @@
 """`--shard I/N`: one document's operations split over N runs, e.g. the jobs of a CI matrix.
 
-Operations are grouped by resource: the first path segment after the prefix every path shares
-(`/tasks`, `/tasks/{taskId}` and `/tasks/{taskId}/comments` are one group), so a CRUD family,
+Operations are grouped by resource: the first static path segment after the prefix every path
+shares (`/tasks`, `/tasks/{taskId}` and `/tasks/{taskId}/comments` are one group), so a CRUD family,
 its nested collections and the links between them always land in the same shard. Groups go to
 shards largest first, each to the shard with the fewest operations so far (ties to the lowest
 index): the split depends on the document alone, so every job of the matrix computes the same
@@ -50,8 +50,8 @@ def resource_groups(paths: list[str]) -> dict[str, list[str]]:
     shared = _common_static_prefix(split)
     groups: dict[str, list[str]] = defaultdict(list)
     for path, parts in zip(paths, split, strict=True):
-        rest = parts[shared:]
-        head = rest[0] if rest and not rest[0].startswith("{") else ""
+        # Leading templates (`/{tenant}/users`) name no resource: the first static segment does.
+        head = next((part for part in parts[shared:] if not part.startswith("{")), "")
         groups["/" + head].append(path)
     return dict(groups)
 
