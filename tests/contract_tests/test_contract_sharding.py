@@ -85,22 +85,24 @@ def test_the_split_depends_on_the_document_alone() -> None:
     assert first == again
 
 
-def test_a_leading_template_names_no_resource() -> None:
-    groups = resource_groups(
-        ["/{tenant}/users", "/{tenant}/users/{id}", "/{tenant}/teams", "/{id}"]
-    )
-    assert groups == {
-        "/users": ["/{tenant}/users", "/{tenant}/users/{id}"],
-        "/teams": ["/{tenant}/teams"],
-        "/": ["/{id}"],
-    }
-
-
-def test_groups_skip_the_prefix_every_path_shares() -> None:
-    groups = resource_groups(["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes", "/v1/users"])
-    assert groups == {
-        "/tasks": ["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes"],
-        "/users": ["/v1/users"],
+def test_a_collection_its_items_and_what_is_nested_below_them_are_one_group() -> None:
+    paths = [
+        "/v1/tasks",
+        "/v1/tasks/{id}",
+        "/v1/tasks/{id}/notes/{noteId}",
+        "/v1/users",
+        "/v1/users/me",
+        "/{tenant}/teams/{id}",
+        "/{tenant}/teams",
+        "/",
+        "/{id}",
+    ]
+    assert resource_groups(paths) == {
+        "/v1/tasks": ["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes/{noteId}"],
+        "/v1/users": ["/v1/users"],
+        "/v1/users/me": ["/v1/users/me"],
+        "/{tenant}/teams": ["/{tenant}/teams/{id}", "/{tenant}/teams"],
+        "/": ["/", "/{id}"],
     }
 
 
