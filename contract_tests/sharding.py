@@ -1,11 +1,11 @@
 """`--shard I/N`: one document's operations split over N runs, e.g. the jobs of a CI matrix.
 
-Operations are grouped by resource: the first path segment after the prefix every path shares
-(`/tasks`, `/tasks/{taskId}` and `/tasks/{taskId}/comments` are one group), so a CRUD family,
-its nested collections and the links between them always land in the same shard. Groups go to
-shards largest first, each to the shard with the fewest operations so far (ties to the lowest
-index): the split depends on the document alone, so every job of the matrix computes the same
-one. Links that cross groups are left out of the stateful phase of a sharded run.
+Operations are grouped by resource (`resource_of`: `/v1/tasks`, `/v1/tasks/{taskId}` and
+`/v1/tasks/{taskId}/comments` are one group), so a CRUD family and the collections nested below
+its items always land in the same shard. Groups go to shards largest first, each to the shard
+with the fewest operations so far (ties to the lowest index): the split depends on the document
+alone, so every job of the matrix computes the same one. Links that cross groups are left out
+of the stateful phase of a sharded run.
 """
 
 from __future__ import annotations
@@ -46,28 +46,30 @@ def parse_shard(text: str) -> Shard:
 
 def resource_groups(paths: list[str]) -> dict[str, list[str]]:
     """The paths of a document by resource group, each group's paths in document order."""
-    split = [[part for part in path.split("/") if part] for path in paths]
-    shared = _common_static_prefix(split)
     groups: dict[str, list[str]] = defaultdict(list)
-    for path, parts in zip(paths, split, strict=True):
-        rest = parts[shared:]
-        head = rest[0] if rest and not rest[0].startswith("{") else ""
-        groups["/" + head].append(path)
+    for path in paths:
+        groups[resource_of(path)].append(path)
     return dict(groups)
 
 
-def _common_static_prefix(split: list[list[str]]) -> int:
-    if len(split) < 2:
-        return 0
-    shortest = min(len(parts) for parts in split)
-    count = 0
-    # The last segment of the shortest path stays, so that path keeps a group name of its own.
-    while count < shortest - 1:
-        segment = split[0][count]
-        if segment.startswith("{") or any(parts[count] != segment for parts in split):
-            break
-        count += 1
-    return count
+def resource_of(path: str) -> str:
+    """The collection a path belongs to: its path up to the first static segment that a
+    template follows (`/v1/tasks/{id}/notes` -> `/v1/tasks`), else the whole path.
+
+    A collection `P` and its items `P/{id}` give the same answer, and so do collections nested
+    below an item (`P/{id}/notes`); a path of templates only (`/{id}`) belongs to `/`.
+    """
+    parts = [part for part in path.split("/") if part]
+    if all(_is_template(part) for part in parts):
+        return "/"
+    for index, part in enumerate(parts[:-1]):
+        if not _is_template(part) and _is_template(parts[index + 1]):
+            return "/" + "/".join(parts[: index + 1])
+    return "/" + "/".join(parts)
+
+
+def _is_template(segment: str) -> bool:
+    return segment.startswith("{")
 
 
 def assign(document: Document, total: int) -> dict[str, int]:

@@ -10,20 +10,28 @@ import pytest
 
 from contractkit.contract import cli as test_cli
 from contractkit.contract import run_contract
-from contractkit.contract.checks.families import discover
+from contractkit.contract.checks.families import CrudFamily, discover
 from contractkit.contract.report import cli as report_cli
 from contractkit.contract.results_json import ResultsError, read_results, write_results
 from contractkit.contract.sharding import Shard, parse_shard, resource_groups, restrict
 from contractkit.openapi import Document
-from tests.contract_tests.fixtures import library
+from tests.contract_tests.fixtures import library, tasks
 from tests.contract_tests.fixtures.common import serve_on_loopback
 
 SEED = 3
+REPO = Path(__file__).resolve().parents[2]
 AUTH = f"Authorization: Bearer {library.TOKEN}"
 
 
 def labels(document: Document) -> list[str]:
     return [operation.label for operation in document.operations]
+
+
+def family_labels(family: CrudFamily) -> set[str]:
+    """Every operation a family's checks call, its parent's included."""
+    operations = [family.create, family.read, family.listing, *family.updates, family.delete]
+    found = {operation.label for operation in operations if operation is not None}
+    return found | (family_labels(family.parent) if family.parent is not None else set())
 
 
 def test_the_shards_cover_every_operation_exactly_once_and_keep_families_together() -> None:
@@ -33,14 +41,38 @@ def test_the_shards_cover_every_operation_exactly_once_and_keep_families_togethe
     every = [label for shard in shards for label in labels(shard)]
     assert sorted(every) == sorted(labels(document))
     assert all(labels(shard) for shard in shards)
-    for family in discover(document):
-        operations = {family.create.label, family.read.label}
-        homes = [index for index, shard in enumerate(shards) if operations & set(labels(shard))]
-        assert len(homes) == 1, family.name
-        assert operations <= set(labels(shards[homes[0]]))
+    families = discover(document)
+    assert {family.item_path for family in families} >= {
+        "/authors/{authorId}",
+        "/books/{bookId}",
+        "/shelves/{shelfId}",
+    }
+    for family in families:
+        homes = {
+            index
+            for index, shard in enumerate(shards)
+            if family_labels(family) & set(labels(shard))
+        }
+        assert len(homes) == 1, family.describe()
+        assert family_labels(family) <= set(labels(shards[homes.pop()]))
     home_of_shelves = [i for i, shard in enumerate(shards) if "POST /shelves" in labels(shard)]
     assert "POST /shelves/{shelfId}/labels" in labels(shards[home_of_shelves[0]])
     assert all(shard.name == document.name for shard in shards)
+
+
+@pytest.mark.parametrize("spec", ["specs/peerly", "specs/blaize", str(tasks.SPEC_PATH)])
+def test_real_documents_split_without_losing_or_repeating_an_operation(spec: str) -> None:
+    document = Document.bundled(REPO / spec)
+    shards = [restrict(document, Shard(index, 3)) for index in (1, 2, 3)]
+
+    assert sorted(label for shard in shards for label in labels(shard)) == sorted(labels(document))
+    for family in discover(document):
+        homes = {
+            index
+            for index, shard in enumerate(shards)
+            if family_labels(family) & set(labels(shard))
+        }
+        assert len(homes) == 1, family.describe()
 
 
 def test_the_split_depends_on_the_document_alone() -> None:
@@ -53,11 +85,24 @@ def test_the_split_depends_on_the_document_alone() -> None:
     assert first == again
 
 
-def test_groups_skip_the_prefix_every_path_shares() -> None:
-    groups = resource_groups(["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes", "/v1/users"])
-    assert groups == {
-        "/tasks": ["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes"],
-        "/users": ["/v1/users"],
+def test_a_collection_its_items_and_what_is_nested_below_them_are_one_group() -> None:
+    paths = [
+        "/v1/tasks",
+        "/v1/tasks/{id}",
+        "/v1/tasks/{id}/notes/{noteId}",
+        "/v1/users",
+        "/v1/users/me",
+        "/{tenant}/teams/{id}",
+        "/{tenant}/teams",
+        "/",
+        "/{id}",
+    ]
+    assert resource_groups(paths) == {
+        "/v1/tasks": ["/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/notes/{noteId}"],
+        "/v1/users": ["/v1/users"],
+        "/v1/users/me": ["/v1/users/me"],
+        "/{tenant}/teams": ["/{tenant}/teams/{id}", "/{tenant}/teams"],
+        "/": ["/", "/{id}"],
     }
 
 
