@@ -15,6 +15,9 @@ failure on a correct server is a false alarm. The table is printed and written t
 `bench/contract/RESULTS.md` unless `--no-write` is given.
 
     .venv/bin/python bench/contract/run_bench.py [--seed 1] [--max-examples 10] [--servers tasks]
+
+`--servers` and `--faults` (fault names, `correct` for the correct server) pick rows, e.g. to
+split a long bench over several invocations.
 """
 
 from __future__ import annotations
