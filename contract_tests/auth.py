@@ -76,6 +76,26 @@ class LoginFlow:
     refresh_on: tuple[int, ...] = (401,)
 
 
+def login_from_mapping(data: Any) -> LoginFlow:
+    """A login flow from its configuration mapping (see `settings`); `ValueError` if invalid."""
+    if not isinstance(data, dict) or "path" not in data or "token" not in data:
+        raise ValueError("`login` needs at least `path` and `token`")
+    refresh_on = data.get("refresh_on", [401])
+    return LoginFlow(
+        path=str(data["path"]),
+        token=str(data["token"]),
+        method=str(data.get("method", "POST")),
+        json_body=data.get("json"),
+        form=data.get("form"),
+        request_headers={str(k): str(v) for k, v in (data.get("headers") or {}).items()},
+        header=str(data.get("header", "Authorization")),
+        template=str(data.get("template", "Bearer {token}")),
+        expires_in=data.get("expires_in"),
+        ttl=float(data["ttl"]) if data.get("ttl") is not None else None,
+        refresh_on=tuple(int(code) for code in refresh_on),
+    )
+
+
 class Credentials:
     """The headers every request carries, fetching and refreshing a login token as needed."""
 

@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 from contractkit.contract import baseline as baseline_file
+from contractkit.contract import sharded_run
 from contractkit.contract.auth import AuthError, headers_from_env, parse_header
 from contractkit.contract.baseline import BaselineError
 from contractkit.contract.breaking import find_breaking_changes
+from contractkit.contract.checks.registry import all_checks
+from contractkit.contract.identities import IdentityError, identities_from_options
 from contractkit.contract.progress import Progress
 from contractkit.contract.report import write_report
 from contractkit.contract.report.console import render_console
@@ -32,12 +35,20 @@ credentials (later ones win):
   a config file's `headers` and `login` flow; CONTRACTKIT_HEADERS (a JSON object or one
   'Name: value' per line); CONTRACTKIT_AUTH_HEADER (one 'Name: value'); -H options.
 
+identities:
+  --identity alice='Authorization: Bearer A' --identity bob='Authorization: Bearer B'
+  (or `identities:` in the config file, with `shared:` groups and `sees_all: true`).
+  Requests are sent as the first; the authorization checks create items as it and try to
+  read, list, update, delete and add sub-resources to them as each other isolated identity.
+
 phases:
   examples, coverage, fuzzing, stateful (Schemathesis, with every built-in check) and crud
-  (create/read/update/delete semantics derived from the document). All run by default.
+  (our checks: create/read/update/delete, pagination, filters, sorting, ETags, authorization,
+  derived from the document). All run by default.
 
 exit status:
-  0 when nothing new was found, 1 on any failure or error, 2 on a usage error.
+  0 when nothing new was found, 1 on any failure or error (or warning, with --strict),
+  2 on a usage error.
 
 examples:
   contractkit test specs/peerly --app peerly
@@ -47,6 +58,9 @@ examples:
   contractkit test api.yaml --base-url http://127.0.0.1:8000 --write-baseline known.yaml
   contractkit test api.yaml --base-url http://127.0.0.1:8000 --baseline known.yaml
   contractkit test specs/peerly --app peerly --compare-base-url http://127.0.0.1:4010
+  contractkit test tasks.yaml --base-url http://127.0.0.1:8000 --strict \\
+      --identity alice='Authorization: Bearer A' --identity bob='Authorization: Bearer B'
+  contractkit test --list-checks
   contractkit test --breaking old/openapi.yaml specs/peerly
 """
 
@@ -83,6 +97,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="a header sent with every request, as in curl (repeatable)",
     )
     parser.add_argument(
+        "--identity",
+        action="append",
+        default=[],
+        metavar="NAME='NAME: VALUE'",
+        help="a caller for the authorization checks (repeatable); the first is the default "
+        "identity every request is sent as",
+    )
+    parser.add_argument(
         "--config",
         metavar="FILE",
         help="YAML or TOML file: headers, a login flow, base_url, seed, max_examples, ...",
@@ -101,7 +123,18 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--exclude-checks",
         metavar="LIST",
         default="",
-        help="comma-separated Schemathesis checks to skip (all run by default)",
+        help="comma-separated checks to skip, ours or Schemathesis' (all run by default; "
+        "see --list-checks)",
+    )
+    parser.add_argument(
+        "--list-checks",
+        action="store_true",
+        help="print every check (ours and Schemathesis') with its description, then exit",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (e.g. a document with CRUD operations but no CRUD request)",
     )
     parser.add_argument(
         "--request-timeout", type=float, metavar="SECONDS", help="per-request timeout"
@@ -138,16 +171,27 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         metavar=("OLD", "NEW"),
         help="only compare two versions of a document and list breaking changes",
     )
+    sharded_run.add_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
 
 def run(args: argparse.Namespace, app_loader: AppLoader | None = None) -> int:
     """Run `contractkit test`; returns the exit status."""
     try:
+        if args.list_checks:
+            sys.stdout.write(render_check_list())
+            return 0
         if args.breaking:
             return _run_breaking(*args.breaking)
         return _run_contract(args, app_loader)
-    except (SettingsError, BaselineError, SpecError, AuthError, ValueError) as exc:
+    except (
+        SettingsError,
+        BaselineError,
+        SpecError,
+        AuthError,
+        IdentityError,
+        ValueError,
+    ) as exc:
         print(f"contractkit test: {exc}", file=sys.stderr)
         return USAGE_ERROR
 
@@ -183,6 +227,13 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
         name, value = parse_header(text)
         headers[name] = value
     phases = _split(args.phases) if args.phases else settings.phases or list(ALL_PHASES)
+    identities = settings.identities.merged(identities_from_options(args.identity))
+    excluded = _split(args.exclude_checks)
+    known = {check.name for check in all_checks()}
+    unknown = sorted(set(excluded) - known)
+    if unknown:
+        raise ValueError(f"unknown checks: {', '.join(unknown)} (see --list-checks)")
+    shard_plan = sharded_run.plan(args, args.baseline or settings.baseline)
     result = run_contract(
         specs,
         app=app,
@@ -190,16 +241,19 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
         base_url=None if app is not None else base_url,
         headers=headers,
         login=settings.login,
+        identities=identities,
         seed=args.seed if args.seed is not None else settings.seed,
         max_examples=args.max_examples or settings.max_examples,
         workers=args.workers or settings.workers or 1,
         phases=phases,
-        exclude_checks=_split(args.exclude_checks),
-        baseline=args.baseline or settings.baseline,
-        fail_on_uncovered=args.fail_on_uncovered,
+        exclude_checks=excluded,
+        baseline=shard_plan.baseline,
+        fail_on_uncovered=shard_plan.fail_on_uncovered,
         compare_with=compare_with,
         request_timeout=args.request_timeout,
         progress=None if args.quiet else Progress(),
+        strict=args.strict or settings.strict,
+        shard=shard_plan.shard,
     )
     if args.write_baseline:
         baseline_file.write_baseline(args.write_baseline, [*result.findings, *result.suppressed])
@@ -214,7 +268,16 @@ def _run_contract(args: argparse.Namespace, app_loader: AppLoader | None) -> int
     for path in args.report:
         write_report(result, path)
     sys.stdout.write(render_console(result))
-    return result.exit_code
+    shard_status = sharded_run.finish(args, result, shard_plan)
+    return result.exit_code if shard_status is None else shard_status
+
+
+def render_check_list() -> str:
+    """Every check, ours then Schemathesis', with its origin and description."""
+    checks = all_checks()
+    width = max(len(check.name) for check in checks)
+    lines = [f"{check.name:<{width}}  {check.origin:<12}  {check.description}" for check in checks]
+    return "\n".join(lines) + "\n"
 
 
 def _load_app(name: str | None, app_loader: AppLoader | None) -> AppUnderTest:

@@ -143,6 +143,10 @@ def _collect_scenario(
                 continue
             if check.name == "negative_data_rejection" and _stringified(recorder, case_id):
                 continue
+            if check.name == "positive_data_acceptance" and _documented_precondition_failure(
+                recorder, case_id
+            ):
+                continue
             finding = _finding(document, info.failure, check.name, info.code_sample, recorder.label)
             _add(outcome, seen, finding)
 
@@ -150,6 +154,28 @@ def _collect_scenario(
 def _stringified(recorder: ScenarioRecorder, case_id: str) -> bool:
     node = recorder.cases.get(case_id)
     return node is not None and is_stringified_negation(node.value)
+
+
+PRECONDITION_HEADERS = ("if-match", "if-none-match", "if-unmodified-since", "if-modified-since")
+
+
+def _documented_precondition_failure(recorder: ScenarioRecorder, case_id: str) -> bool:
+    """A 412 the operation documents, answering a request with a precondition header.
+
+    A schema-valid `If-Match` can still be stale (any string is valid): the documented 412 is
+    then the right answer, not a rejected valid request.
+    """
+    node = recorder.cases.get(case_id)
+    interaction = recorder.interactions.get(case_id)
+    if node is None or interaction is None or interaction.response is None:
+        return False
+    if interaction.response.status_code != 412:
+        return False
+    case = node.value
+    sent = {name.lower() for name in (case.headers or {})}
+    sent |= {name.lower() for name in interaction.request.headers}
+    documented = "412" in (case.operation.definition.raw.get("responses") or {})
+    return documented and any(name in sent for name in PRECONDITION_HEADERS)
 
 
 def _keep_cases(recorder: ScenarioRecorder, outcome: EngineOutcome) -> None:

@@ -39,6 +39,22 @@ class RunError:
     message: str
 
 
+@dataclass(frozen=True)
+class FamilyReport:
+    """One create/read family the CRUD phase found: walked or skipped, and the details.
+
+    `checked` is true when the family's items were created and the checks ran; `detail` names
+    its operations (or the reason it was skipped); `skipped` lists checks that could not run on
+    it, each with the reason.
+    """
+
+    document: str
+    family: str
+    checked: bool
+    detail: str
+    skipped: list[str] = field(default_factory=list)
+
+
 @dataclass
 class OperationCoverage:
     """The documented status codes of one operation, and those the run observed."""
@@ -71,13 +87,19 @@ class RunResult:
     errors: list[RunError] = field(default_factory=list)
     coverage: list[OperationCoverage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    families: list[FamilyReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Signs that the run checked less than the document promises (e.g. a CRUD phase that
+    sent nothing); failures under `strict`."""
+    strict: bool = False
     seed: int | None = None
     elapsed: float = 0.0
 
     @property
     def ok(self) -> bool:
-        """True when nothing new was found and nothing kept the run from checking."""
-        return not self.findings and not self.errors
+        """True when nothing new was found and nothing kept the run from checking (and, when
+        strict, nothing was warned about)."""
+        return not self.findings and not self.errors and not (self.strict and self.warnings)
 
     @property
     def exit_code(self) -> int:

@@ -18,10 +18,13 @@ from contractkit.contract import baseline as baseline_file
 from contractkit.contract import coverage, diff, documented_refusals
 from contractkit.contract.auth import AuthError, Credentials, LoginFlow
 from contractkit.contract.checks.client import CheckClient
-from contractkit.contract.checks.crud import run_crud_checks
+from contractkit.contract.checks.phase import run_checks
+from contractkit.contract.checks.registry import our_check_names
 from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
-from contractkit.contract.model import Finding, RunError, RunResult
+from contractkit.contract.identities import IdentitySet
+from contractkit.contract.model import FamilyReport, Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
+from contractkit.contract.sharding import Shard, restrict
 from contractkit.contract.target import Target, resolve
 from contractkit.openapi import Document
 
@@ -48,6 +51,7 @@ def run_contract(
     base_url: str | None = None,
     headers: Mapping[str, str] | None = None,
     login: LoginFlow | None = None,
+    identities: IdentitySet | None = None,
     seed: int | None = None,
     max_examples: int | None = None,
     workers: int = 1,
@@ -58,12 +62,17 @@ def run_contract(
     compare_with: OtherServer | None = None,
     request_timeout: float | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
+    shard: Shard | None = None,
 ) -> RunResult:
     """Test one or more documents against a server (`base_url`) or an ASGI app (`app`).
 
     `specs` is a file, a folder of module documents (one API), a parsed document, or a list of
     them. `phases` picks among examples, coverage, fuzzing, stateful (Schemathesis) and crud.
-    Every Schemathesis check runs except those in `exclude_checks`.
+    Every check (Schemathesis' and ours) runs except those in `exclude_checks`. With
+    `identities`, requests are sent as the first one and the authorization checks try the
+    others; `strict` makes warnings fail the run. With `shard`, only that shard's operations
+    of each document are tested (see `sharding`).
     """
     unknown = set(phases) - set(ALL_PHASES)
     if unknown:
@@ -73,25 +82,44 @@ def run_contract(
     started = time.monotonic()
     seed = seed if seed is not None else random.randrange(2**31)
     documents = [Document.bundled(spec) for spec in _as_list(specs)]
-    result = RunResult(documents=[document.name for document in documents], seed=seed)
+    if shard is not None:
+        documents = [restrict(document, shard) for document in documents]
+    result = RunResult(
+        documents=[document.name for document in documents], seed=seed, strict=strict
+    )
+    ours = our_check_names()
     options = EngineOptions(
         phases=tuple(phases),
         seed=seed,
         max_examples=max_examples,
         workers=workers,
-        exclude_checks=tuple(exclude_checks),
+        exclude_checks=tuple(name for name in exclude_checks if name not in ours),
         request_timeout=request_timeout,
     )
+    excluded_ours = tuple(name for name in exclude_checks if name in ours)
+    identities = identities or IdentitySet()
+    common_headers, common_login = dict(headers or {}), login
+    default = identities.default
+    if default is not None:
+        headers = {**(headers or {}), **default.headers}
+        login = default.login or login
     findings: list[Finding] = []
     for document in documents:
+        if not document.operations:
+            result.notes.append(f"{document.name}: shard {shard} holds no operation of it")
+            continue
         target = resolve(document, base_url=base_url, app=app, app_base_path=app_base_path)
         run = _DocumentRun(document, target, options, headers or {}, login, progress)
+        run.identities, run.excluded_ours = identities, excluded_ours
+        run.common_headers, run.common_login = common_headers, common_login
         run.execute(compare_with)
         kept, set_aside = documented_refusals.review(document, target, run.findings)
         findings.extend(kept)
         result.notes.extend(set_aside)
         result.errors.extend(run.errors)
         result.notes.extend(run.notes)
+        result.families.extend(run.families)
+        result.warnings.extend(run.warnings)
         result.coverage.extend(run.coverage)
     if fail_on_uncovered:
         findings.extend(coverage.uncovered_findings(result.coverage))
@@ -121,6 +149,12 @@ class _DocumentRun:
         self.findings: list[Finding] = []
         self.errors: list[RunError] = []
         self.notes: list[str] = []
+        self.families: list[FamilyReport] = []
+        self.warnings: list[str] = []
+        self.identities = IdentitySet()
+        self.excluded_ours: tuple[str, ...] = ()
+        self.common_headers: dict[str, str] = dict(headers)
+        self.common_login = login
         self.coverage = coverage.documented_coverage(document)
 
     def execute(self, compare_with: OtherServer | None) -> None:
@@ -130,17 +164,44 @@ class _DocumentRun:
             self.errors.append(RunError(self.document.name, "authentication failed", str(exc)))
             return
         config = build_config(self.options, self.target, dict(self.headers))
-        client = CheckClient(self.document, self.target, self.credentials, config)
+        default = self.identities.default
+        client = CheckClient(
+            self.document,
+            self.target,
+            self.credentials,
+            config,
+            identity=default.name if default is not None else "",
+        )
+        intruders: list[CheckClient] = []
         try:
             if compare_with is not None:
                 self._differential(client, compare_with)
             if "crud" in self.options.phases:
                 self._announce("crud checks")
-                found, notes = run_crud_checks(self.document, client, seed=self.options.seed or 0)
-                self.findings.extend(found)
-                self.notes.extend(notes)
+                intruders = [
+                    client.for_identity(
+                        identity.credentials(self.target, self.common_headers, self.common_login),
+                        identity.name,
+                    )
+                    for identity in self.identities.intruders()
+                ]
+                ours = run_checks(
+                    self.document,
+                    client,
+                    seed=self.options.seed or 0,
+                    excluded=self.excluded_ours,
+                    intruders=intruders,
+                )
+                self.findings.extend(ours.findings)
+                self.notes.extend(ours.notes)
+                self.families.extend(ours.families)
+                self.warnings.extend(ours.warnings)
+        except AuthError as exc:
+            self.errors.append(RunError(self.document.name, "authentication failed", str(exc)))
         finally:
             client.close()
+            for intruder in intruders:
+                intruder.close()
         coverage.record(self.coverage, client.statuses)
         listener = None
         if self.progress is not None:

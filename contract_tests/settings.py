@@ -20,6 +20,14 @@ Example (`contractkit-test.yaml`)::
     workers: 2
     phases: [examples, coverage, fuzzing, stateful, crud]
     baseline: contract-baseline.yaml
+    strict: true                     # warnings (e.g. a CRUD phase that sent nothing) fail
+    identities:                      # the first is the default identity
+      alice: {headers: {Authorization: "Bearer ${ALICE_TOKEN}"}}
+      bob:
+        login: {path: /login, json: {user: bob, password: "${BOB_PASSWORD}"}, token: /token}
+      carol: {headers: {Authorization: "Bearer ${CAROL_TOKEN}"}}
+      admin: {headers: {Authorization: "Bearer ${ADMIN_TOKEN}"}, sees_all: true}
+    shared: [[alice, carol]]         # identities that see each other's data
 
 `${NAME}` and `${NAME:-default}` in any string are replaced by environment variables, so secrets
 stay out of the file. Command-line options win over the file.
@@ -36,7 +44,8 @@ from typing import Any
 
 import yaml
 
-from contractkit.contract.auth import LoginFlow
+from contractkit.contract.auth import LoginFlow, login_from_mapping
+from contractkit.contract.identities import IdentityError, IdentitySet, identities_from_config
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _KNOWN_KEYS = {
@@ -48,6 +57,9 @@ _KNOWN_KEYS = {
     "workers",
     "phases",
     "baseline",
+    "identities",
+    "shared",
+    "strict",
 }
 
 
@@ -67,6 +79,8 @@ class Settings:
     workers: int | None = None
     phases: list[str] | None = None
     baseline: str | None = None
+    identities: IdentitySet = field(default_factory=IdentitySet)
+    strict: bool = False
 
 
 def load_settings(path: str | Path, environ: dict[str, str] | None = None) -> Settings:
@@ -94,26 +108,27 @@ def load_settings(path: str | Path, environ: dict[str, str] | None = None) -> Se
         workers=data.get("workers"),
         phases=data.get("phases"),
         baseline=data.get("baseline"),
+        identities=_identities(data, path),
+        strict=bool(data.get("strict", False)),
     )
 
 
 def _login(data: Any, path: Path) -> LoginFlow:
-    if not isinstance(data, dict) or "path" not in data or "token" not in data:
-        raise SettingsError(f"{path}: `login` needs at least `path` and `token`")
-    refresh_on = data.get("refresh_on", [401])
-    return LoginFlow(
-        path=str(data["path"]),
-        token=str(data["token"]),
-        method=str(data.get("method", "POST")),
-        json_body=data.get("json"),
-        form=data.get("form"),
-        request_headers={str(k): str(v) for k, v in (data.get("headers") or {}).items()},
-        header=str(data.get("header", "Authorization")),
-        template=str(data.get("template", "Bearer {token}")),
-        expires_in=data.get("expires_in"),
-        ttl=float(data["ttl"]) if data.get("ttl") is not None else None,
-        refresh_on=tuple(int(code) for code in refresh_on),
-    )
+    try:
+        return login_from_mapping(data)
+    except ValueError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+
+
+def _identities(data: dict[str, Any], path: Path) -> IdentitySet:
+    if data.get("shared") is not None and not data.get("identities"):
+        raise SettingsError(f"{path}: `shared` needs `identities`")
+    if not data.get("identities"):
+        return IdentitySet()
+    try:
+        return identities_from_config(data["identities"], data.get("shared"))
+    except IdentityError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
 
 
 def _interpolate(value: Any, environ: Any) -> Any:

@@ -1,11 +1,14 @@
-"""CRUD semantics, derived from the document alone, for every family `families.discover` finds.
+"""CRUD semantics, derived from the document alone, for every family `families.survey` finds.
 
-For each family the runner creates three items (A, B, C) and then checks:
+Each family's walk (see `walk`) creates three items (A, B, C); these checks then prove:
 
 - `crud_create_read`: a read returns what the create stored, for the fields the request set
   (the create answer's value when it echoes one, so servers may normalise input);
 - `crud_create_listed`: each created item appears in the collection's list;
-- `crud_update_read`: an update of B is visible to the next read of B;
+- `crud_location`: a `Location` header on a create answer leads to the created item;
+- `crud_readonly_ignored`: readOnly fields a client sends are ignored or refused, never stored;
+- `crud_update_read`: a PUT, and a PATCH, of B is visible to the next read of B;
+- `crud_patch_preserves`: a PATCH of one field keeps every field it was not sent;
 - `crud_update_isolation`: updating B leaves A and C as they were;
 - `crud_delete_read`: after deleting B, reading B answers 404 (or 410);
 - `crud_delete_listed`: after deleting B, the list no longer contains B;
@@ -16,19 +19,29 @@ For each family the runner creates three items (A, B, C) and then checks:
 
 from __future__ import annotations
 
-import contextlib
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from contractkit.contract.checks.client import CheckClient, Exchange
-from contractkit.contract.checks.families import CrudFamily, discover
-from contractkit.contract.checks.samples import request_bodies
-from contractkit.contract.json_paths import extract
-from contractkit.contract.model import Finding
-from contractkit.openapi import Document, Operation
+from contractkit.contract.checks.client import Exchange
+from contractkit.contract.checks.ids import LOCATION, key, locate_id
+from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import (
+    check_listed,
+    check_unchanged,
+    compare,
+    if_match,
+    patch_change,
+    update_body,
+)
+from contractkit.contract.checks.walk import (
+    GONE_STATUSES,
+    Created,
+    FamilyWalk,
+    differences,
+)
+from contractkit.openapi import Operation
 
 CRUD_CHECKS = (
     "crud_create_read",
@@ -40,417 +53,295 @@ CRUD_CHECKS = (
     "crud_delete_isolation",
     "crud_unknown_update",
     "crud_unknown_delete",
+    "crud_patch_preserves",
+    "crud_location",
+    "crud_readonly_ignored",
 )
-GONE_STATUSES = (404, 410)
-BODY_SAMPLES = 16
+READONLY_SAMPLES = {"string": "ck-client-value", "integer": 987654321, "number": 98765.4321}
 
 
-@dataclass
-class Created:
-    """An item the run created: its id, the body sent, and the answer to the create."""
-
-    id: Any
-    body: dict[str, Any]
-    exchange: Exchange
-    # The resource object in the answer (inside its envelope, e.g. `{"data": {...}}`).
-    echoed: Any
-
-    def expected(self, fields: list[str]) -> dict[str, Any]:
-        """What a read should return for `fields`: echoed values first, else what was sent."""
-        echoed = self.echoed if isinstance(self.echoed, dict) else {}
-        return {name: echoed.get(name, self.body.get(name)) for name in fields}
-
-
-def run_crud_checks(
-    document: Document, client: CheckClient, *, seed: int
-) -> tuple[list[Finding], list[str]]:
-    """Run every CRUD check on every family; returns the findings and notes on what was skipped."""
-    findings: list[Finding] = []
-    notes: list[str] = []
-    for family in discover(document):
-        run = FamilyRun(document, family, client, seed)
-        run.run()
-        findings.extend(run.findings)
-        notes.extend(run.notes)
-    return findings, notes
-
-
-class FamilyRun:
-    """The CRUD checks of one family, sharing the items they create."""
-
-    def __init__(
-        self,
-        document: Document,
-        family: CrudFamily,
-        client: CheckClient,
-        seed: int,
-    ) -> None:
-        self.document_name = document.name
-        self.document = document
-        self.family = family
-        self.client = client
-        self.seed = seed
-        self.findings: list[Finding] = []
-        self.notes: list[str] = []
-        sent_fields = set(document.properties(family.create.json_schema()))
-        self.read_envelope, self.read_fields = _resource_view(document, family.read, sent_fields)
-        self.create_envelope, _ = _resource_view(document, family.create, sent_fields)
-        self.update_envelope = ""
-        if family.update is not None:
-            update_fields = set(document.properties(family.update.json_schema()))
-            self.update_envelope, _ = _resource_view(document, family.update, update_fields)
-
-    def run(self) -> None:
-        items = self._create_items(3)
-        if items is None:
-            return
-        for item in items:
-            self._check_create_read(item)
-        self._check_listed(items, "crud_create_listed", expect_present=True)
-        first, middle, last = items
-        if self.family.update is not None:
-            self._check_update(middle, [first, last])
-        if self.family.delete is not None:
-            self._check_delete(middle, [first, last])
-        self._check_unknown_id(items)
-        if self.family.delete is not None:
-            for item in (first, last):
-                self._call_item(self.family.delete, item.id)
-
-    # -- creating --------------------------------------------------------------------------
-    def _create_items(self, count: int) -> list[Created] | None:
-        api_operation = self.client.api_operation(self.family.create)
-        bodies = request_bodies(
-            self.document, self.family.create, api_operation, seed=self.seed, count=BODY_SAMPLES
-        )
-        items: list[Created] = []
-        for body in _most_distinct_first(bodies, self._compared_fields):
-            exchange = self.client.call(self.family.create, body=body)
-            if not exchange.succeeded:
-                continue
-            try:
-                item_id = extract(exchange.body, self.family.id_pointer)
-            except KeyError:
-                self.notes.append(
-                    f"{self.family.name}: CRUD checks skipped, the create answer has no id at "
-                    f"{self.family.id_pointer}"
-                )
-                return None
-            echoed = _unwrap(exchange.body, self.create_envelope)
-            items.append(Created(item_id, body, exchange, echoed))
-            if len(items) == count:
-                return items
-        self.notes.append(
-            f"{self.family.name}: CRUD checks skipped, only {len(items)} of {len(bodies)} "
-            f"generated creates succeeded"
-        )
-        return None
-
-    # -- the checks ------------------------------------------------------------------------
-    def _check_create_read(self, item: Created) -> None:
-        read = self._call_item(self.family.read, item.id)
+@check(10, ("crud_create_read", "a read returns what the create stored"))
+def create_read(walk: FamilyWalk) -> None:
+    for item in walk.items:
+        read = walk.read(item)
         steps = [item.exchange, read]
         if read.status in GONE_STATUSES:
-            self._report("crud_create_read", "Created item cannot be read", steps, "")
-            return
-        if read.succeeded:
-            self._compare(
-                "crud_create_read", "Read differs from what create stored", item, read, steps
-            )
+            walk.report("crud_create_read", "Created item cannot be read", steps, "")
+        elif read.succeeded:
+            compare(walk, "crud_create_read", "Read differs from what create stored", item, read)
 
-    def _check_update(self, target: Created, others: list[Created]) -> None:
-        assert self.family.update is not None
-        before = {other.id: self._call_item(self.family.read, other.id) for other in others}
-        body = self._update_body(target, others)
-        if body is None:
-            self.notes.append(f"{self.family.name}: no update body differing from the created one")
-            return
-        update = self._call_item(self.family.update, target.id, body=body)
-        if not update.succeeded:
-            self.notes.append(f"{self.family.name}: update checks skipped, {update.describe()}")
-            return
-        updated = Created(target.id, body, update, _unwrap(update.body, self.update_envelope))
-        read = self._call_item(self.family.read, target.id)
-        self._compare(
-            "crud_update_read", "Update not visible to the next read", updated, read, [update, read]
+
+@check(20, ("crud_create_listed", "each created item appears in the collection's list"))
+def create_listed(walk: FamilyWalk) -> None:
+    if walk.family.listing is None:
+        walk.skip("crud_create_listed", f"no GET {walk.family.collection_path}")
+        return
+    check_listed(walk, walk.items, "crud_create_listed", expect_present=True)
+
+
+@check(30, ("crud_location", "the Location header of a create leads to the created item"))
+def location(walk: FamilyWalk) -> None:
+    item = walk.items[0]
+    where = item.exchange.headers.get("location")
+    if not where:
+        walk.skip("crud_location", "the create answer has no Location header")
+        return
+    read = walk.client.get_url(where, walk.family.read.label)
+    steps = [item.exchange, read]
+    if not read.succeeded:
+        walk.report(
+            "crud_location",
+            "Location of the created item does not resolve",
+            steps,
+            f"the create answered `Location: {where}`, which answers {read.status}",
         )
-        for other in others:
-            self._check_unchanged(
-                "crud_update_isolation",
-                "Update changed another item",
-                other,
-                before[other.id],
-                update,
-            )
-
-    def _check_delete(self, target: Created, others: list[Created]) -> None:
-        assert self.family.delete is not None
-        before = {other.id: self._call_item(self.family.read, other.id) for other in others}
-        delete = self._call_item(self.family.delete, target.id)
-        if not delete.succeeded:
-            self.notes.append(f"{self.family.name}: delete checks skipped, {delete.describe()}")
-            return
-        read = self._call_item(self.family.read, target.id)
-        if read.status not in GONE_STATUSES:
-            self._report(
-                "crud_delete_read",
-                "Deleted item can still be read",
-                [target.exchange, delete, read],
-                f"expected 404 or 410 after the delete, got {read.status}",
-            )
-        self._check_listed([target], "crud_delete_listed", expect_present=False, after=delete)
-        for other in others:
-            self._check_unchanged(
-                "crud_delete_isolation",
-                "Delete changed another item",
-                other,
-                before[other.id],
-                delete,
-            )
-
-    def _check_listed(
-        self,
-        items: list[Created],
-        check: str,
-        *,
-        expect_present: bool,
-        after: Exchange | None = None,
-    ) -> None:
-        if self.family.listing is None:
-            return
-        listing = self.client.call(self.family.listing, query=self._listing_query())
-        if not listing.succeeded:
-            return
-        listed_ids = set(_ids_in(listing.body, self.family.id_pointer))
-        for item in items:
-            present = _key(item.id) in listed_ids
-            if present == expect_present:
-                continue
-            steps = [item.exchange, *([after] if after else []), listing]
-            if expect_present:
-                self._report(
-                    check,
-                    "Created item missing from the list",
-                    steps,
-                    f"id {item.id!r} is not in the answer of {listing.label}",
-                )
-            else:
-                self._report(
-                    check,
-                    "Deleted item still listed",
-                    steps,
-                    f"id {item.id!r} is still in the answer of {listing.label}",
-                )
-
-    def _check_unchanged(
-        self, check: str, title: str, item: Created, before: Exchange, cause: Exchange
-    ) -> None:
-        after = self._call_item(self.family.read, item.id)
-        fields = self._compared_fields(item.body)
-        if not after.succeeded:
-            if before.succeeded:
-                self._report(
-                    check,
-                    title,
-                    [item.exchange, cause, after],
-                    f"{after.label} answered {after.status} after {cause.label}",
-                )
-            return
-        previous = _unwrap(before.body, self.read_envelope)
-        if not before.succeeded or not isinstance(previous, dict):
-            return
-        current = _unwrap(after.body, self.read_envelope)
-        changed = _differences({name: previous.get(name) for name in fields}, current)
-        if changed:
-            self._report(
-                check,
-                title,
-                [item.exchange, cause, after],
-                f"after {cause.label}: " + "; ".join(changed),
-            )
-
-    def _check_unknown_id(self, items: list[Created]) -> None:
-        known = [item.id for item in items]
-        if self.family.update is not None:
-            unknown = self._unknown_id(known)
-            if unknown is not None:
-                probe, item_id = unknown
-                update = self._call_item(self.family.update, item_id, body=items[0].body)
-                if update.succeeded:
-                    self._report_unknown("crud_unknown_update", "Update", probe, update)
-        if self.family.delete is not None:
-            # Probed afresh: a faulty update may just have created the previous unknown id.
-            unknown = self._unknown_id(known)
-            if unknown is not None:
-                probe, item_id = unknown
-                delete = self._call_item(self.family.delete, item_id)
-                if delete.succeeded:
-                    self._report_unknown("crud_unknown_delete", "Delete", probe, delete)
-
-    def _report_unknown(self, check: str, verb: str, probe: Exchange, attempt: Exchange) -> None:
-        self._report(
-            check,
-            f"{verb} of an unknown id succeeded",
-            [probe, attempt],
-            f"{probe.label} answered {probe.status}, then {attempt.describe()}; expected 404",
-        )
-
-    # -- helpers ---------------------------------------------------------------------------
-    def _unknown_id(self, known: list[Any]) -> tuple[Exchange, Any] | None:
-        for candidate in _unknown_candidates(known, random.Random(self.seed)):
-            probe = self._call_item(self.family.read, candidate)
-            if probe.status in GONE_STATUSES:
-                return probe, candidate
-        self.notes.append(f"{self.family.name}: no unknown id found for the 404 checks")
-        return None
-
-    def _update_body(self, target: Created, others: list[Created]) -> dict[str, Any] | None:
-        """A valid body differing from every item on as many compared fields as possible."""
-        assert self.family.update is not None
-        api_operation = self.client.api_operation(self.family.update)
-        bodies = request_bodies(
-            self.document, self.family.update, api_operation, seed=self.seed + 1, count=BODY_SAMPLES
-        )
-        existing = [item.body for item in [target, *others]]
-        best: dict[str, Any] | None = max(
-            bodies, key=lambda body: _novelty(body, existing, self._compared_fields), default=None
-        )
-        if best is None or not any(
-            best.get(name) != target.body.get(name) for name in self._compared_fields(best)
-        ):
-            return None
-        return best
-
-    def _compare(
-        self, check: str, title: str, item: Created, read: Exchange, steps: list[Exchange]
-    ) -> None:
-        if not read.succeeded:
-            self._report(check, title, steps, f"{read.label} answered {read.status}")
-            return
-        expected = item.expected(self._compared_fields(item.body))
-        changed = _differences(expected, _unwrap(read.body, self.read_envelope))
-        if changed:
-            self._report(check, title, steps, "; ".join(changed))
-
-    def _compared_fields(self, body: dict[str, Any]) -> list[str]:
-        return sorted(name for name in body if name in self.read_fields)
-
-    def _call_item(self, operation: Any, item_id: Any, *, body: Any = None) -> Exchange:
-        path = {self.family.id_parameter: item_id}
-        if body is None:
-            return self.client.call(operation, path=path)
-        return self.client.call(operation, path=path, body=body)
-
-    def _listing_query(self) -> dict[str, Any] | None:
-        """The largest page size the list documents, so pagination hides as little as possible."""
-        assert self.family.listing is not None
-        for parameter in self.family.listing.parameters:
-            schema = parameter.node.get("schema") or {}
-            if (
-                parameter.location == "query"
-                and parameter.name in ("limit", "per_page", "page_size", "pageSize", "size")
-                and schema.get("type") == "integer"
-                and "maximum" in schema
-            ):
-                return {parameter.name: schema["maximum"]}
-        return None
-
-    def _report(self, check: str, title: str, steps: list[Exchange], detail: str) -> None:
-        trail = " ; ".join(step.describe() for step in steps)
-        message = f"{detail}\n\nRequests: {trail}" if detail else f"Requests: {trail}"
-        self.findings.append(
-            Finding(
-                document=self.document_name,
-                operation=steps[-1].operation,
-                check=check,
-                title=title,
-                message=message,
-                curl="\n".join(step.curl for step in steps),
-                source="crud",
-            )
+        return
+    found = _resource_id(walk, read.body)
+    if item.pointer != LOCATION and found is not None and key(found) != key(item.id):
+        walk.report(
+            "crud_location",
+            "Location leads to another item",
+            steps,
+            f"`Location: {where}` answers the item with id {found!r}, created was {item.id!r}",
         )
 
 
-def _novelty(body: dict[str, Any], others: list[dict[str, Any]], fields: Any) -> int:
-    """On how many compared fields `body` sets a non-empty value unlike every body in `others`."""
-    return sum(
-        body.get(name) not in (None, "", [], {})
-        and all(body.get(name) != other.get(name) for other in others)
-        for name in fields(body)
+@check(40, ("crud_readonly_ignored", "readOnly fields sent by a client are never stored"))
+def readonly_ignored(walk: FamilyWalk) -> None:
+    schema = walk.family.read.json_schema(_first_success(walk.family.read))
+    readonly = _readonly_samples(walk, schema)
+    if not readonly:
+        walk.skip(
+            "crud_readonly_ignored", "the read answer documents no readOnly field besides the id"
+        )
+        return
+    body = {**walk.items[0].body, **readonly}
+    exchange = walk.client.call(walk.family.create, path=walk.parent_values or None, body=body)
+    if not exchange.succeeded:
+        return
+    located = locate_id(walk.family, exchange)
+    if located is None:
+        return
+    extra = Created(located[0], located[1], body, exchange, walk.resource(exchange.body))
+    walk.items.append(extra)
+    read = walk.read(extra)
+    stored = walk.resource(read.body) if read.succeeded else None
+    if isinstance(stored, dict):
+        kept = [name for name, value in readonly.items() if stored.get(name) == value]
+        if kept:
+            walk.report(
+                "crud_readonly_ignored",
+                "readOnly field sent by the client was stored",
+                [exchange, read],
+                "the server stored the client's value of readOnly "
+                + ", ".join(f"`{name}` ({readonly[name]!r})" for name in kept),
+            )
+    if walk.family.delete is not None:
+        walk.call_item(walk.family.delete, extra.id)
+        extra.deleted = True
+
+
+@check(
+    90,
+    ("crud_update_read", "a PUT or PATCH is visible to the next read"),
+    ("crud_update_isolation", "updating one item leaves the others as they were"),
+    ("crud_patch_preserves", "a PATCH keeps every field it was not sent"),
+)
+def update(walk: FamilyWalk) -> None:
+    if not walk.family.updates:
+        walk.skip("crud_update_*", f"no PUT or PATCH on {walk.family.item_path}")
+        return
+    first, target, last = walk.items[:3]
+    for operation in walk.family.updates:
+        if operation.method == "patch":
+            _patch(walk, operation, target, [first, last])
+        else:
+            _put(walk, operation, target, [first, last])
+
+
+def _put(walk: FamilyWalk, operation: Operation, target: Created, others: list[Created]) -> None:
+    before = {other.id: walk.read(other) for other in others}
+    body = update_body(walk, operation, target, others)
+    if body is None:
+        walk.note(f"no body for {operation.label} differing from the created one")
+        return
+    answer = walk.call_item(
+        operation, target.id, body=body, headers=if_match(walk, operation, target)
+    )
+    if not answer.succeeded:
+        walk.note(f"update checks of {operation.label} skipped, {answer.describe()}")
+        return
+    updated = Created(target.id, target.pointer, body, answer, walk.resource(answer.body))
+    read = walk.read(target)
+    compare(
+        walk, "crud_update_read", "Update not visible to the next read", updated, read, [answer]
+    )
+    target.body = {**target.body, **body}
+    target.echoed = walk.resource(read.body) if read.succeeded else target.echoed
+    for other in others:
+        check_unchanged(
+            walk,
+            "crud_update_isolation",
+            "Update changed another item",
+            other,
+            before[other.id],
+            answer,
+        )
+
+
+def _patch(walk: FamilyWalk, operation: Operation, target: Created, others: list[Created]) -> None:
+    current = walk.read(target)
+    stored = walk.resource(current.body) if current.succeeded else None
+    if not isinstance(stored, dict):
+        walk.note(f"{operation.label} checks skipped, {current.describe()}")
+        return
+    change = patch_change(walk, operation, stored)
+    if change is None:
+        walk.note(f"no one-field body for {operation.label} that changes a stored field")
+        return
+    before = {other.id: walk.read(other) for other in others}
+    answer = walk.call_item(
+        operation, target.id, body=change, headers=if_match(walk, operation, target)
+    )
+    if not answer.succeeded:
+        walk.note(f"update checks of {operation.label} skipped, {answer.describe()}")
+        return
+    read = walk.read(target)
+    after = walk.resource(read.body) if read.succeeded else None
+    steps = [current, answer, read]
+    echoed = walk.resource(answer.body)
+    expected = {
+        name: (echoed.get(name, value) if isinstance(echoed, dict) else value)
+        for name, value in change.items()
+    }
+    if not read.succeeded:
+        walk.report(
+            "crud_update_read",
+            "Item unreadable after a PATCH",
+            steps,
+            f"{read.label} answered {read.status}",
+        )
+        return
+    changed = differences(expected, after)
+    if changed:
+        walk.report(
+            "crud_update_read", "PATCH not visible to the next read", steps, "; ".join(changed)
+        )
+    kept = {
+        name: value
+        for name, value in stored.items()
+        if name in walk.sent_fields and name not in change
+    }
+    lost = differences(kept, after)
+    if lost:
+        walk.report(
+            "crud_patch_preserves",
+            "PATCH changed fields it was not sent",
+            steps,
+            f"the PATCH sent only {', '.join(f'`{name}`' for name in change)}; " + "; ".join(lost),
+        )
+    target.body = {**target.body, **change}
+    target.echoed = after
+    for other in others:
+        check_unchanged(
+            walk,
+            "crud_update_isolation",
+            "Update changed another item",
+            other,
+            before[other.id],
+            answer,
+        )
+
+
+@check(
+    110,
+    ("crud_delete_read", "a deleted item reads as 404 or 410"),
+    ("crud_delete_listed", "a deleted item leaves the list"),
+    ("crud_delete_isolation", "deleting one item leaves the others as they were"),
+)
+def delete(walk: FamilyWalk) -> None:
+    if walk.family.delete is None:
+        walk.skip("crud_delete_*", f"no DELETE on {walk.family.item_path}")
+        return
+    first, target, last = walk.items[:3]
+    others = [item for item in (first, last) if not item.deleted]
+    before = {other.id: walk.read(other) for other in others}
+    answer = walk.call_item(
+        walk.family.delete, target.id, headers=if_match(walk, walk.family.delete, target)
+    )
+    if not answer.succeeded:
+        walk.note(f"delete checks skipped, {answer.describe()}")
+        return
+    target.deleted = True
+    read = walk.read(target)
+    if read.status not in GONE_STATUSES:
+        walk.report(
+            "crud_delete_read",
+            "Deleted item can still be read",
+            [target.exchange, answer, read],
+            f"expected 404 or 410 after the delete, got {read.status}",
+        )
+    check_listed(walk, [target], "crud_delete_listed", expect_present=False, after=answer)
+    for other in others:
+        check_unchanged(
+            walk,
+            "crud_delete_isolation",
+            "Delete changed another item",
+            other,
+            before[other.id],
+            answer,
+        )
+
+
+@check(
+    120,
+    ("crud_unknown_update", "an update of an unknown id does not succeed"),
+    ("crud_unknown_delete", "a delete of an unknown id does not succeed"),
+)
+def unknown_id(walk: FamilyWalk) -> None:
+    known = [item.id for item in walk.items]
+    update_op = walk.family.update
+    if update_op is not None and walk.enabled("crud_unknown_update"):
+        unknown = _unknown_id(walk, known)
+        if unknown is not None:
+            probe, item_id = unknown
+            body = walk.items[0].body if update_op.method == "put" else _any_patch(walk, update_op)
+            answer = walk.call_item(update_op, item_id, body=body)
+            if answer.succeeded:
+                _report_unknown(walk, "crud_unknown_update", "Update", probe, answer)
+    if walk.family.delete is not None and walk.enabled("crud_unknown_delete"):
+        # Probed afresh: a faulty update may just have created the previous unknown id.
+        unknown = _unknown_id(walk, known)
+        if unknown is not None:
+            probe, item_id = unknown
+            answer = walk.call_item(walk.family.delete, item_id)
+            if answer.succeeded:
+                _report_unknown(walk, "crud_unknown_delete", "Delete", probe, answer)
+
+
+def _any_patch(walk: FamilyWalk, operation: Operation) -> dict[str, Any]:
+    bodies = walk.bodies(operation)
+    return bodies[0] if bodies else {}
+
+
+def _report_unknown(
+    walk: FamilyWalk, check_name: str, verb: str, probe: Exchange, attempt: Exchange
+) -> None:
+    walk.report(
+        check_name,
+        f"{verb} of an unknown id succeeded",
+        [probe, attempt],
+        f"{probe.label} answered {probe.status}, then {attempt.describe()}; expected 404",
     )
 
 
-def _most_distinct_first(bodies: list[dict[str, Any]], fields: Any) -> Iterator[dict[str, Any]]:
-    """The bodies in an order where each differs as much as possible from those before it."""
-    remaining = list(bodies)
-    chosen: list[dict[str, Any]] = []
-    while remaining:
-        best = max(remaining, key=lambda body: _novelty(body, chosen, fields))
-        remaining.remove(best)
-        chosen.append(best)
-        yield best
-
-
-def _resource_view(
-    document: Document, operation: Operation, sent_fields: set[str]
-) -> tuple[str, set[str]]:
-    """Where the resource object sits in the operation's success answer, and its fields.
-
-    Either the answer itself, or one object property of it (an envelope such as `data`) whose
-    fields overlap those the client sends.
-    """
-    statuses = operation.success_statuses
-    fields = document.properties(operation.json_schema(statuses[0]) if statuses else None)
-    if fields.keys() & sent_fields or not fields:
-        return "", set(fields)
-    for name, value in fields.items():
-        inner = document.properties(value)
-        if inner.keys() & sent_fields:
-            return "/" + name, set(inner)
-    return "", set(fields)
-
-
-def _unwrap(body: Any, envelope: str) -> Any:
-    if not envelope:
-        return body
-    try:
-        return extract(body, envelope)
-    except KeyError:
-        return body
-
-
-def _key(value: Any) -> str:
-    return str(value)
-
-
-def _ids_in(node: Any, pointer: str) -> Iterator[str]:
-    """Ids of every object in any array of the list answer.
-
-    The id pointer is the create answer's (`/data/id` when it is enveloped); list elements are
-    matched on it and on each of its suffixes (`/id`).
-    """
-    tokens = pointer.strip("/").split("/")
-    suffixes = ["/" + "/".join(tokens[start:]) for start in range(len(tokens))]
-    if isinstance(node, list):
-        for element in node:
-            if isinstance(element, dict):
-                for suffix in suffixes:
-                    with contextlib.suppress(KeyError):
-                        yield _key(extract(element, suffix))
-            yield from _ids_in(element, pointer)
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _ids_in(value, pointer)
-
-
-def _differences(expected: dict[str, Any], actual: Any) -> list[str]:
-    if not isinstance(actual, dict):
-        return [f"expected an object, got {actual!r}"]
-    return [
-        f"`{name}` is {actual.get(name)!r}, expected {value!r}"
-        for name, value in expected.items()
-        if actual.get(name) != value
-    ]
+def _unknown_id(walk: FamilyWalk, known: list[Any]) -> tuple[Exchange, Any] | None:
+    for candidate in _unknown_candidates(known, random.Random(walk.seed)):
+        probe = walk.read(candidate)
+        if probe.status in GONE_STATUSES:
+            return probe, candidate
+    walk.note("no unknown id found for the 404 checks")
+    return None
 
 
 def _unknown_candidates(known: list[Any], rng: random.Random) -> Iterator[Any]:
@@ -459,5 +350,46 @@ def _unknown_candidates(known: list[Any], rng: random.Random) -> Iterator[Any]:
         yield top + 1_000_003
         yield top + 7
         return
+    if known and all(isinstance(value, str) and value.isdigit() for value in known):
+        yield str(max(int(value) for value in known) + 1_000_003)
     yield str(uuid.UUID(int=rng.getrandbits(128), version=4))
     yield f"ck-unknown-{rng.getrandbits(48):012x}"
+
+
+def _resource_id(walk: FamilyWalk, body: Any) -> Any:
+    resource = walk.resource(body)
+    if not isinstance(resource, dict):
+        return None
+    for name in walk.family.id_keys:
+        if name in resource:
+            return resource[name]
+    return None
+
+
+def _first_success(operation: Operation) -> str | None:
+    statuses = operation.success_statuses
+    return statuses[0] if statuses else None
+
+
+def _readonly_samples(walk: FamilyWalk, schema: Any) -> dict[str, Any]:
+    """A client value for each readOnly field of the resource the id is not part of."""
+    document = walk.document
+    fields = document.properties(schema)
+    if not (fields.keys() & walk.read_fields):
+        for value in fields.values():
+            inner = document.properties(value)
+            if inner.keys() & walk.read_fields:
+                fields = inner
+                break
+    samples: dict[str, Any] = {}
+    for name, property_schema in fields.items():
+        if not isinstance(property_schema, dict) or not property_schema.get("readOnly"):
+            continue
+        if name in walk.family.id_keys:
+            continue
+        kind = property_schema.get("type")
+        if property_schema.get("format") == "date-time":
+            samples[name] = "2001-02-03T04:05:06Z"
+        elif isinstance(kind, str) and kind in READONLY_SAMPLES:
+            samples[name] = READONLY_SAMPLES[kind]
+    return samples

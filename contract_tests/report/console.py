@@ -40,7 +40,19 @@ def render_console(result: RunResult, *, show_coverage: bool = True) -> str:
             seen = ", ".join(str(code) for code in sorted(entry.observed)) or "-"
             lines.append(f"  {entry.operation:<40} seen: {seen}{missing}")
         lines.append("")
+    if result.families:
+        lines.append("CRUD FAMILIES")
+        lines.append("=============")
+        for family in result.families:
+            state = "checked" if family.checked else "skipped"
+            lines.append(f"  {state}  {family.family}  [{family.document}]")
+            lines.append(textwrap.indent(textwrap.fill(family.detail, 90), "           "))
+            for skipped in family.skipped:
+                lines.append(f"           not run: {skipped}")
+        lines.append("")
     for note in result.notes:
         lines.append(f"note: {note}")
+    for warning in result.warnings:
+        lines.append(f"WARNING: {warning}")
     lines.append(headline(result))
     return "\n".join(lines) + "\n"

@@ -23,6 +23,10 @@ def headline(result: RunResult) -> str:
         parts.append(f"{len(result.suppressed)} known (baseline)")
     if result.errors:
         parts.append(f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}")
+    if result.warnings:
+        count = len(result.warnings)
+        strict = " (strict)" if result.strict else ""
+        parts.append(f"{count} warning{'s' if count != 1 else ''}{strict}")
     verdict = "PASSED" if result.ok else "FAILED"
     seed = f", seed {result.seed}" if result.seed is not None else ""
     return f"{verdict}: {', '.join(parts)} in {result.elapsed:.1f}s{seed}"

@@ -68,6 +68,23 @@ def render_html(result: RunResult) -> str:
             ]
             parts.append(f"<tr>{''.join(cells)}</tr>")
         parts.append("</table>")
+    if result.warnings:
+        parts.append("<h2>Warnings</h2><ul>")
+        parts += [f'<li class="bad">{escape(warning)}</li>' for warning in result.warnings]
+        parts.append("</ul>")
+    if result.families:
+        parts.append("<h2>CRUD families</h2><table>")
+        parts.append("<tr><th>Family</th><th>State</th><th>Details</th></tr>")
+        for family in result.families:
+            state = "checked" if family.checked else "skipped"
+            details = "<br>".join(
+                escape(line) for line in [family.detail, *(f"not run: {s}" for s in family.skipped)]
+            )
+            parts.append(
+                f"<tr><td><code>{escape(family.family)}</code> ({escape(family.document)})</td>"
+                f"<td>{state}</td><td>{details}</td></tr>"
+            )
+        parts.append("</table>")
     if result.notes:
         parts.append("<h2>Notes</h2><ul>")
         parts += [f"<li>{escape(note)}</li>" for note in result.notes]

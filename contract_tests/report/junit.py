@@ -34,11 +34,31 @@ def render_junit(result: RunResult) -> str:
                     message=f"{finding.title} ({finding.check})",
                 )
                 failure.text = f"{finding.message}\n\nReproduce with:\n{finding.curl}"
+        for family in (family for family in result.families if family.document == document):
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{document}.crud", name=family.family
+            )
+            if not family.checked:
+                ET.SubElement(case, "skipped", message=family.detail)
+            elif family.skipped:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    [family.detail, *(f"not run: {entry}" for entry in family.skipped)]
+                )
+        for warning in result.warnings:
+            if not warning.startswith(f"{document}:"):
+                continue
+            case = ET.SubElement(suite, "testcase", classname=document, name="warning")
+            if result.strict:
+                failures += 1
+                ET.SubElement(case, "failure", type="warning", message=warning)
+            else:
+                ET.SubElement(case, "system-err").text = warning
         for error in (error for error in result.errors if error.document == document):
             case = ET.SubElement(suite, "testcase", classname=document, name=error.title)
             ET.SubElement(case, "error", message=error.title).text = error.message
         suite.set("tests", str(len(suite)))
         suite.set("failures", str(failures))
+        suite.set("skipped", str(len(suite.findall("testcase/skipped"))))
         suite.set("errors", str(sum(1 for e in result.errors if e.document == document)))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

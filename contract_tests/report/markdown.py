@@ -52,6 +52,19 @@ def render_markdown(result: RunResult) -> str:
             documented, missing = ", ".join(entry.documented), ", ".join(entry.missing)
             lines.append(f"| `{entry.operation}` | {documented} | {observed} | {missing} |")
         lines.append("")
+    if result.warnings:
+        lines += ["## Warnings", "", *[f"- {warning}" for warning in result.warnings], ""]
+    if result.families:
+        lines += ["## CRUD families", "", "| Family | State | Details |", "|---|---|---|"]
+        for family in result.families:
+            state = "checked" if family.checked else "skipped"
+            details = "<br>".join([family.detail, *(f"not run: {s}" for s in family.skipped)])
+            lines.append(f"| `{family.family}` ({family.document}) | {state} | {_cell(details)} |")
+        lines.append("")
     if result.notes:
         lines += ["## Notes", "", *[f"- {note}" for note in result.notes], ""]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -28,6 +28,7 @@ VERBS: dict[str, Verb] = {
         "contractkit.mock.proxy.cli", "forward to a real server, validating both directions"
     ),
     "test": Verb("contractkit.contract.cli", "contract-test any server (or ours) against its spec"),
+    "report": Verb("contractkit.contract.report.cli", "merge the results of sharded test runs"),
     "lint": Verb("contractkit.lint", "validate OpenAPI documents and check our own rules"),
     "token": Verb("contractkit.token", "print a development credential for one of our APIs"),
 }

@@ -72,7 +72,7 @@ def test_families_follow_links_for_the_id_field() -> None:
         "/items/{item_id}",
         "item_id",
     )
-    assert family.id_pointer == "/id"
+    assert family.id_pointers[0] == "/id"
     assert family.listing is not None and family.update is not None and family.delete is not None
     assert family.update.method == "put"
 

@@ -48,8 +48,14 @@ def test_correct_server_over_http_exits_zero(tmp_path: Path, capsys: pytest.Capt
     assert status == 0
     assert "PASSED: 0 failures" in capsys.readouterr().out
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
-    assert suite is not None and suite.get("failures") == "0" and suite.get("tests") == "5"
-    assert "# Contract test report" in (tmp_path / "report.md").read_text()
+    # Five operations and the one CRUD family, walked.
+    assert suite is not None and suite.get("failures") == "0" and suite.get("tests") == "6"
+    families = [case for case in suite if case.get("classname", "").endswith(".crud")]
+    assert [case.get("name") for case in families] == ["/items/{item_id}"]
+    assert families[0].find("skipped") is None
+    report = (tmp_path / "report.md").read_text()
+    assert "# Contract test report" in report
+    assert "`/items/{item_id}` (" in report and ") | checked |" in report
 
 
 def test_faulty_server_over_http_fails_with_reports(

@@ -23,7 +23,7 @@ from tests.packaging.layout import REPO, api_names, is_package_data, package_dir
 
 pytestmark = pytest.mark.slow
 
-VERBS = ("serve", "mock", "proxy", "test", "lint", "token")
+VERBS = ("serve", "mock", "proxy", "test", "report", "lint", "token")
 GREETING_SPEC = """\
     openapi: 3.1.0
     info: {title: Greeting, version: "1.0"}
