@@ -15,6 +15,7 @@ from starlette.types import Scope
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity import signing
+from contractkit.impl.blaize.identity.access import CHECKED, read_caller
 from contractkit.impl.blaize.identity.body_digest import body_digest
 from contractkit.impl.blaize.identity.models import AdminSession, Keypair, UsedNonce
 from contractkit.impl.blaize.tenancy.ids import digest
@@ -33,8 +34,15 @@ def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] 
         row = session.get(AdminSession, digest(session_id))
         if row is None or as_utc(row.expires_at) <= utcnow():
             return None
+        caller = read_caller(session, row.admin_user_id, row.tenant_id)
+        if caller is None:
+            return None
         return _token_info(
-            row.admin_user_id, row.tenant_id, scheme="session", session_hash=row.id_hash
+            row.admin_user_id,
+            row.tenant_id,
+            scheme="session",
+            session_hash=row.id_hash,
+            **{CHECKED: caller},
         )
 
 
