@@ -67,7 +67,9 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_recycle=1800, **pool)
+    # No ping before each checkout (a round trip per transaction): a connection the server
+    # dropped fails its one statement, and the pool then replaces every connection it holds.
+    return create_engine(url, pool_recycle=1800, **pool)
 
 
 def alembic_config(engine: Engine) -> Config:
