@@ -90,5 +90,5 @@ class ServedApp(AsyncApp):
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
         self._middleware_app = ReusedOperationsASGIApp()
-        kwargs.setdefault("middlewares", MIDDLEWARES)
+        kwargs.setdefault("middlewares", list(MIDDLEWARES))  # Connexion inserts into it
         AbstractApp.__init__(self, import_name, **kwargs)
