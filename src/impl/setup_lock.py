@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -56,6 +56,16 @@ def advisory_lock(engine: Engine, key: int = ADVISORY_KEY) -> Iterator[None]:
 
 @contextmanager
 def setup_lock(data_dir: Path, engine: Engine) -> Iterator[None]:
-    """The set-up lock of this data folder and database: held by one process at a time."""
-    with file_lock(data_dir / LOCK_FILE), advisory_lock(engine):
+    """The set-up lock of this data folder and database: held by one process at a time.
+
+    With PostgreSQL and a data folder that cannot be written (a read-only deployment whose
+    secrets all come from the environment), the advisory lock alone orders the processes.
+    """
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock(data_dir / LOCK_FILE))
+        except OSError:
+            if engine.dialect.name != "postgresql":
+                raise
+        stack.enter_context(advisory_lock(engine))
         yield
