@@ -28,6 +28,24 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Hand the options to ``impl.<api>.devtokens.main``."""
+    """Hand the options to ``impl.<api>.devtokens.main``, holding the set-up lock.
+
+    The credential may need the schema migrated, development secrets written and rows
+    created, as a starting server does: the lock keeps the two from racing.
+    """
+    from contractkit.impl.config import ConfigurationError, load_settings
+    from contractkit.impl.db import make_engine
+    from contractkit.impl.setup_lock import setup_lock
+
     devtokens = importlib.import_module(f"contractkit.impl.{args.api}.devtokens")
-    return int(devtokens.main(args.options, prog=f"contractkit token {args.api}"))
+    prog = f"contractkit token {args.api}"
+    try:
+        settings = load_settings()
+    except ConfigurationError:
+        return int(devtokens.main(args.options, prog=prog))  # it reports the setting
+    engine = make_engine(settings.database_url)
+    try:
+        with setup_lock(settings.data_dir, engine):
+            return int(devtokens.main(args.options, prog=prog))
+    finally:
+        engine.dispose()

@@ -7,7 +7,7 @@ our validators, and every failure answered in its own envelope.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -21,10 +21,14 @@ from starlette.exceptions import HTTPException
 
 from contractkit.impl.apis import ApiDefinition, api_names, definition
 from contractkit.impl.config import Settings, load_settings
-from contractkit.impl.db import Database, migrate
+from contractkit.impl.db import Database, migrate, schema_problem
+from contractkit.impl.setup_lock import setup_lock
 from contractkit.impl.web.connexion_logs import quiet_connexion_notices
 from contractkit.impl.web.failures import ErrorResponder
+from contractkit.impl.web.operations import ServedApp
 from contractkit.impl.web.path_numbers import bounded_integer_paths
+from contractkit.impl.web.probes import PROBE_PATHS, Probes
+from contractkit.impl.web.request_log import RequestLog, path_templates
 from contractkit.impl.web.resolver import ModuleResolver
 from contractkit.impl.web.routes import MethodIndex, MostSpecificPathGuard
 from contractkit.impl.web.validation import VALIDATOR_MAP
@@ -56,25 +60,42 @@ def create_app(
     API's ``lifespan`` hook (background work) runs while the app is served (ASGI lifespan).
     """
     settings = settings or load_settings()
-    database = database or Database(settings.database_url)
-    migrate(database.engine)
+    database = database or Database(settings.database_url, pool_size=settings.db_pool_size)
+    names = list(apis or api_names())
+    with setup_lock(settings.data_dir, database.engine):
+        migrate(database.engine)
+        contexts = {name: definition(name).build_context(settings, database) for name in names}
     quiet_connexion_notices()
 
     hooks: list[Hook] = []
-    app = AsyncApp("contractkit.impl", lifespan=_lifespan(hooks))
+    app = ServedApp("contractkit.impl", lifespan=_lifespan(hooks))
     responder = ErrorResponder()
     indexes: list[tuple[str, MethodIndex]] = []
-    for name in apis or api_names():
+    operations: list[tuple[str, str, str]] = []
+    for name in names:
         api = definition(name)
         bundled = bundle(served_documents(name, specs_root))
-        context = api.build_context(settings, database)
+        context = contexts[name]
         if api.lifespan is not None:
             hooks.append(partial(api.lifespan, context))
-        _mount(app, api, bundled, context)
+        resolver = ModuleResolver(api.package, bundled.sources, context)
+        _mount(app, api, bundled, resolver, context)
+        operations.extend(_operation_paths(api.base_path, bundled, resolver))
         methods = MethodIndex(bundled.document)
         responder.register(api.base_path, api.envelope, methods)
         indexes.append((api.base_path, methods))
 
+    app.add_middleware(
+        RequestLog,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        templates=path_templates(operations),
+        fixed_paths=PROBE_PATHS,
+    )
+    app.add_middleware(
+        Probes,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        readiness=partial(schema_problem, database.engine),
+    )
     app.add_middleware(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
@@ -84,15 +105,30 @@ def create_app(
     return app
 
 
-def _mount(app: AsyncApp, api: ApiDefinition, bundled: Bundle, context: Any) -> None:
-    """Serve ``api``'s bundled spec under its base path, its handlers bound to ``context``."""
+def _operation_paths(
+    base_path: str, bundled: Bundle, resolver: ModuleResolver
+) -> Iterator[tuple[str, str, str]]:
+    """(base path, Connexion's operation name, path template) of each served operation."""
+    for path, item in bundled.document.get("paths", {}).items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                name = resolver.handler_name(path, method, operation["operationId"])
+                if name is not None:
+                    yield base_path, name, path
+
+
+def _mount(
+    app: AsyncApp, api: ApiDefinition, bundled: Bundle, resolver: ModuleResolver, context: Any
+) -> None:
+    """Serve ``api``'s bundled spec under its base path, its handlers resolved by ``resolver``
+    (bound to ``context``, which the API's security checks also receive)."""
     for middleware in api.middleware:
         app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_SECURITY)
     app.add_api(
         bundled.document,
         base_path=api.base_path,
         name=api.name,
-        resolver=ModuleResolver(api.package, bundled.sources, context),
+        resolver=resolver,
         validate_responses=True,
         strict_validation=False,
         validator_map=VALIDATOR_MAP,

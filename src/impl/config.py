@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,11 @@ class Settings:
     def is_production(self) -> bool:
         return self.environment == PRODUCTION
 
+    @property
+    def db_pool_size(self) -> int:
+        """Database connections each process keeps open (``CONTRACTKIT_DB_POOL_SIZE``)."""
+        return self.integer("CONTRACTKIT_DB_POOL_SIZE", 40, minimum=1)
+
     def integer(self, name: str, default: int, minimum: int = 0) -> int:
         """A whole-number setting, at least ``minimum``."""
         raw = self.env.get(name)
@@ -73,18 +79,26 @@ class Settings:
 
 
 def _development_secret(data_dir: Path, name: str) -> str:
-    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600), created on first use."""
+    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600), created on first use.
+
+    The secret is written whole to a temporary file and linked into place, so a process
+    starting at the same moment reads either no file or the whole secret, never a part;
+    when two create one at once, the first link wins and both use its value.
+    """
     path = data_dir / "secrets" / name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        os.link(temporary, path)
     except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
+    finally:
+        os.unlink(temporary)
     return value
 
 

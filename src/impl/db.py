@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,10 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -36,20 +40,36 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ign
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite files get their folder created."""
+DEFAULT_POOL_SIZE = 40
+"""Connections each process keeps open: one per worker thread of the server (anyio's 40), so
+a loaded server never opens (and sets up) a connection per request."""
+
+
+def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """Create an engine for ``url``; SQLite files get their folder created.
+
+    Both SQLite files and PostgreSQL keep up to ``pool_size`` connections open (a queue pool),
+    each set up once when it is opened; beyond that, up to ``pool_size / 4`` more are opened
+    for a burst and closed again.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": max(pool_size // 4, 1), "pool_timeout": 30}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        memory = url == "sqlite://" or path in ("", ":memory:") or "mode=memory" in url
+        if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, **({} if memory else pool)
+        )
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # No ping before each checkout (a round trip per transaction): a connection the server
+    # dropped fails its one statement, and the pool then replaces every connection it holds.
+    return create_engine(url, pool_recycle=1800, **pool)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -69,11 +89,30 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+@functools.cache
+def _newest_revisions() -> frozenset[str]:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the database cannot serve now (unreachable, schema not at the newest migration)."""
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as exc:
+        return f"database unreachable ({type(exc).__name__})"
+    if current != _newest_revisions():
+        return "database schema is not at the newest migration"
+    return None
+
+
 class Database:
     """An engine with its session factory; one per application."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        self.engine = make_engine(url, pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

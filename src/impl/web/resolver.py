@@ -34,13 +34,19 @@ class ModuleResolver(Resolver):
         self._sources = sources
         self._context = context
 
+    def handler_name(self, path: str, method: str, operation_id: str) -> str | None:
+        """``<package>.<document stem>.<function>``: Connexion's name of the operation."""
+        source = self._sources.get((path, method.lower()))
+        if source is None or not operation_id:
+            return None
+        return f"{self._package}.{source.stem}.{snake_case(operation_id)}"
+
     def resolve(self, operation: Any) -> Resolution:
         operation_id = operation.operation_id
-        source = self._sources.get((operation.path, operation.method.lower()))
-        if source is None or not operation_id:
+        name = self.handler_name(operation.path, operation.method, operation_id)
+        if name is None:
             raise ResolverError(f"no handler source for {operation.method} {operation.path}")
-        module_name = f"{self._package}.{source.stem}"
-        function_name = snake_case(operation_id)
+        module_name, function_name = name.rsplit(".", 1)
         module = importlib.import_module(module_name)
         handler: Callable[..., Any] | None = getattr(module, function_name, None)
         if handler is None:

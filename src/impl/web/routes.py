@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +35,7 @@ class MethodIndex:
             for path, item in document.get("paths", {}).items()
         ]
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  (one index per served API, kept for good)
     def allowed(self, path: str) -> list[str]:
         """Methods of the most specific matching path (static segments beat templates)."""
         matches = [

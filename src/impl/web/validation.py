@@ -17,6 +17,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator
 
+from contractkit.impl.web.compiled_schemas import surely_valid
 from contractkit.impl.web.failures import FieldErrors
 from contractkit.impl.web.field_errors import BODY_FIELD, collect_field_errors
 from contractkit.impl.web.multipart import SpooledMultipartValidator
@@ -40,6 +41,8 @@ class FieldReportingJSONBodyValidator(JSONRequestBodyValidator):
             return None
         if body is None and not self._nullable:
             raise FieldErrors({BODY_FIELD: "A JSON request body is required"})
+        if surely_valid(self._schema, body, response=False):
+            return body
         validator = Draft4RequestValidator(
             self._schema, format_checker=Draft4Validator.FORMAT_CHECKER
         )

@@ -67,13 +67,39 @@ def roles_in(session: Session, tenant_id: str, email: str) -> list[str]:
     return list(session.scalars(query))
 
 
-def load_caller(session: Session, token_info: Mapping[str, Any]) -> Caller:
-    """The caller as stored now (roles may have changed since the session began)."""
-    admin = session.get(AdminUser, token_info["admin_user_id"])
-    tenant = session.get(Tenant, token_info["tenant"])
+CHECKED = "checked_caller"
+"""Key of ``token_info`` holding what the credential check of this request read of the caller:
+``(admin user, tenant, role names)``, so that the handler does not read it again."""
+
+
+def read_caller(
+    session: Session, admin_user_id: str, tenant_id: str
+) -> tuple[AdminUser, Tenant, list[str]] | None:
+    """The admin user, the tenant and the admin's roles there, as stored now."""
+    admin = session.get(AdminUser, admin_user_id)
+    tenant = session.get(Tenant, tenant_id)
     if admin is None or tenant is None:
-        raise unauthorized()
-    granted = permissions_of(roles_in(session, tenant.id, admin.email))
+        return None
+    return admin, tenant, roles_in(session, tenant.id, admin.email)
+
+
+def load_caller(session: Session, token_info: Mapping[str, Any]) -> Caller:
+    """The caller as stored now (roles may have changed since the session began).
+
+    What the credential check of this same request read joins ``session`` without another
+    query; without it, the caller is read here.
+    """
+    checked = token_info.get(CHECKED)
+    if checked is not None:
+        admin = session.merge(checked[0], load=False)
+        tenant = session.merge(checked[1], load=False)
+        roles = list(checked[2])
+    else:
+        found = read_caller(session, token_info["admin_user_id"], token_info["tenant"])
+        if found is None:
+            raise unauthorized()
+        admin, tenant, roles = found
+    granted = permissions_of(roles)
     return Caller(admin=admin, tenant=tenant, permissions=granted, token_info=token_info)
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.types import Scope
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity import signing
+from contractkit.impl.blaize.identity.access import CHECKED, roles_in
 from contractkit.impl.blaize.identity.body_digest import body_digest
-from contractkit.impl.blaize.identity.models import AdminSession, Keypair, UsedNonce
+from contractkit.impl.blaize.identity.models import AdminSession, AdminUser, Keypair, UsedNonce
 from contractkit.impl.blaize.tenancy.ids import digest
+from contractkit.impl.blaize.tenancy.models import Tenant
 from contractkit.impl.timeutil import as_utc, utcnow
 
 
@@ -29,12 +31,24 @@ def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] 
     """A live admin session (not expired, not logged out)."""
     if not session_id or len(session_id) > 200:
         return None
+    query = (
+        select(AdminSession, AdminUser, Tenant)
+        .join(AdminUser, AdminUser.id == AdminSession.admin_user_id)
+        .join(Tenant, Tenant.id == AdminSession.tenant_id)
+        .where(AdminSession.id_hash == digest(session_id))
+    )
     with ctx.db.transaction() as session:
-        row = session.get(AdminSession, digest(session_id))
-        if row is None or as_utc(row.expires_at) <= utcnow():
+        found = session.execute(query).first()
+        if found is None or as_utc(found[0].expires_at) <= utcnow():
             return None
+        row, admin, tenant = found
+        roles = roles_in(session, tenant.id, admin.email)
         return _token_info(
-            row.admin_user_id, row.tenant_id, scheme="session", session_hash=row.id_hash
+            row.admin_user_id,
+            row.tenant_id,
+            scheme="session",
+            session_hash=row.id_hash,
+            **{CHECKED: (admin, tenant, roles)},
         )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from contractkit.impl.errors import forbidden, unauthorized
@@ -15,34 +15,50 @@ from contractkit.impl.peerly.models import RevokedToken, Role, User
 from contractkit.impl.peerly.tokens import InvalidToken
 from contractkit.impl.timeutil import utcnow
 
+CALLER = "caller"
+"""Key of ``token_info`` holding the user the bearer check loaded, for this request only."""
+
 
 def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:
     """Connexion's bearer check: the token's claims, or None (401) when it must be refused.
 
     Besides the signature and time claims, the token must not be revoked and its user must
-    still exist and not be deleted.
+    still exist and not be deleted: one query reads both, on every request, so a logout or
+    a deletion takes effect at once. The user read is handed on to the handler in
+    ``token_info`` (see :func:`load_caller`), so the request reads it once.
     """
     try:
         claims = ctx.tokens.verify(token)
     except InvalidToken:
         return None
+    query = (
+        select(User, RevokedToken.jti)
+        .outerjoin(RevokedToken, RevokedToken.jti == claims.jti)
+        .where(User.id == claims.user_id)
+    )
     with ctx.db.transaction() as session:
-        if session.get(RevokedToken, claims.jti) is not None:
-            return None
-        user = session.get(User, claims.user_id)
-        if user is None or user.is_deleted:
-            return None
+        row = session.execute(query).first()
+    if row is None or row[1] is not None or row[0].is_deleted:
+        return None
     return {
         "sub": str(claims.user_id),
         "user_id": claims.user_id,
         "org_id": claims.org_id,
         "jti": claims.jti,
         "expires_at": claims.expires_at,
+        CALLER: row[0],
     }
 
 
 def load_caller(session: Session, token_info: Mapping[str, Any]) -> User:
-    """The calling user as stored now (its role may have changed since the token was issued)."""
+    """The calling user as stored now (its role may have changed since the token was issued).
+
+    The user the bearer check of this same request read joins ``session`` without another
+    query; without one (a check that read none), it is read here.
+    """
+    checked = token_info.get(CALLER)
+    if isinstance(checked, User) and checked.id == int(token_info["user_id"]):
+        return session.merge(checked, load=False)
     user = session.get(User, int(token_info["user_id"]))
     if user is None or user.is_deleted:
         raise unauthorized()
