@@ -43,10 +43,11 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from contractkit.impl.app import create_app
-    from contractkit.impl.config import ConfigurationError
+    from contractkit.impl.config import ConfigurationError, load_settings
 
     try:
         app = create_app(_apis(args.api))
+        drain = load_settings().integer("CONTRACTKIT_SHUTDOWN_TIMEOUT_SECONDS", 10, minimum=1)
     except ConfigurationError as exc:
         print(f"contractkit serve: {exc}", file=sys.stderr)
         return 2
@@ -55,7 +56,14 @@ def run(args: argparse.Namespace) -> int:
     for api in _apis(args.api):
         base = definition(api).base_path
         print(f"{api}: http://{args.host}:{args.port}{base}/ui", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # On SIGTERM requests in flight may finish for ``drain`` seconds; then they are cancelled.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=drain,
+    )
     return 0
 
 

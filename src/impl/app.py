@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from contractkit.impl.apis import ApiDefinition, api_names, definition
 from contractkit.impl.config import Settings, load_settings
 from contractkit.impl.db import Database, migrate
+from contractkit.impl.web.bodies import RequestBodyGuard, UploadRoute, body_limits
 from contractkit.impl.web.connexion_logs import quiet_connexion_notices
 from contractkit.impl.web.failures import ErrorResponder
 from contractkit.impl.web.path_numbers import bounded_integer_paths
@@ -64,12 +65,15 @@ def create_app(
     app = AsyncApp("contractkit.impl", lifespan=_lifespan(hooks))
     responder = ErrorResponder()
     indexes: list[tuple[str, MethodIndex]] = []
+    uploads: list[UploadRoute] = []
     for name in apis or api_names():
         api = definition(name)
         bundled = bundle(served_documents(name, specs_root))
         context = api.build_context(settings, database)
         if api.lifespan is not None:
             hooks.append(partial(api.lifespan, context))
+        if api.upload_routes is not None:
+            uploads.extend(api.upload_routes(context))
         _mount(app, api, bundled, context)
         methods = MethodIndex(bundled.document)
         responder.register(api.base_path, api.envelope, methods)
@@ -79,6 +83,11 @@ def create_app(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
     app.add_middleware(bounded_integer_paths, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(
+        RequestBodyGuard,
+        position=MiddlewarePosition.BEFORE_ROUTING,
+        limits=body_limits(settings, uploads),
+    )
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

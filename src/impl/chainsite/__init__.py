@@ -10,7 +10,8 @@ from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import ApiError
 from contractkit.impl.storage.config import storage_for
-from contractkit.impl.web.multipart import limit_request_bodies
+from contractkit.impl.web.bodies import UploadRoute
+from contractkit.impl.web.multipart import MULTIPART_OVERHEAD, limit_request_bodies
 from contractkit.impl.web.security import bearer_handler
 
 NAME = "chainsite"
@@ -49,6 +50,16 @@ def security_map(ctx: ChainsiteContext) -> dict[str, type]:
     return {"bearer": bearer_handler(check)}
 
 
+def upload_routes(ctx: ChainsiteContext) -> tuple[UploadRoute, ...]:
+    """The two upload operations take a multipart body of one file and its part headers."""
+    limit = ctx.settings.max_upload_bytes + MULTIPART_OVERHEAD
+    return (UploadRoute("POST", f"{BASE_PATH}/v1/upload/", limit),)
+
+
 DEFINITION = ApiDefinition(
-    name=NAME, envelope=envelope, build_context=build_context, security_map=security_map
+    name=NAME,
+    envelope=envelope,
+    build_context=build_context,
+    security_map=security_map,
+    upload_routes=upload_routes,
 )

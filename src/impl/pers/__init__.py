@@ -14,6 +14,7 @@ from contractkit.impl.pers.context import PersContext
 from contractkit.impl.pers.services.credentials import InvalidCredentials, PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import load_pers_settings
 from contractkit.impl.storage.config import storage_for
+from contractkit.impl.web.bodies import UploadRoute
 from contractkit.impl.web.security import api_key_handler, bearer_handler
 
 NAME = "pers"
@@ -72,10 +73,17 @@ def security_map(ctx: PersContext) -> dict[str, type]:
     return {"bearer": bearer_handler(check_token), "apiKey": api_key_handler(check_key)}
 
 
+def upload_routes(ctx: PersContext) -> tuple[UploadRoute, ...]:
+    """Signed PUT URLs take the file's raw bytes, whatever their ``Content-Type``."""
+    prefix = f"{BASE_PATH}/files/storage/"
+    return (UploadRoute("PUT", prefix, ctx.settings.max_upload_bytes, raw=True),)
+
+
 DEFINITION = ApiDefinition(
     name=NAME,
     envelope=envelope,
     build_context=build_context,
     security_map=security_map,
     mount=BASE_PATH,
+    upload_routes=upload_routes,
 )
