@@ -53,7 +53,7 @@ def security_map(ctx: ChainsiteContext) -> dict[str, type]:
 def upload_routes(ctx: ChainsiteContext) -> tuple[UploadRoute, ...]:
     """The two upload operations take a multipart body of one file and its part headers."""
     limit = ctx.settings.max_upload_bytes + MULTIPART_OVERHEAD
-    return (UploadRoute("POST", f"{BASE_PATH}/v1/upload/", limit),)
+    return (UploadRoute("POST", f"{BASE_PATH}/v1/upload", limit),)
 
 
 DEFINITION = ApiDefinition(
