@@ -73,11 +73,13 @@ class Settings:
 
 
 def _development_secret(data_dir: Path, name: str) -> str:
-    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600), created on first use."""
+    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600, its folder 0700),
+    created on first use."""
     path = data_dir / "secrets" / name
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     value = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
