@@ -80,4 +80,7 @@ def test_blaize_implementation_honours_its_contract(
         "GET /v3/request-rules/{id}",
         "POST /v3/decision-engine",
     ):
-        assert any(200 <= status < 300 for status in observed[operation]), (operation, observed)
+        assert any(200 <= status < 300 for status in observed[operation]), (
+            operation,
+            observed[operation],
+        )
