@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Settings are checked and the database set up once here, before any worker starts.
         settings = load_settings()
+        drain = settings.integer("CONTRACTKIT_SHUTDOWN_TIMEOUT_SECONDS", 10, minimum=1)
         database = Database(settings.database_url, pool_size=settings.db_pool_size)
         app = create_app(names, settings=settings, database=database)
     except ConfigurationError as exc:
@@ -108,12 +109,14 @@ def run(args: argparse.Namespace) -> int:
     for api in names:
         base = definition(api).base_path
         print(f"{api}: http://{args.host}:{args.port}{base}/ui", file=sys.stderr)
+    # On SIGTERM requests in flight may finish for ``drain`` seconds; then they are cancelled.
     options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
         "log_config": log_config(args.log_level),
         "access_log": False,
+        "timeout_graceful_shutdown": drain,
     }
     if args.workers == 1:
         uvicorn.run(app, **options)

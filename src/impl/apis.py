@@ -11,6 +11,7 @@ from typing import Any
 from contractkit.impl.config import Settings
 from contractkit.impl.db import Database
 from contractkit.impl.errors import EnvelopeRenderer
+from contractkit.impl.web.bodies import UploadRoute
 
 API_PACKAGES = ("blaize", "chainsite", "peerly", "pers")
 """Packages under ``impl`` that each serve one API; each exposes ``DEFINITION``."""
@@ -37,6 +38,9 @@ class ApiDefinition:
     lifespan: Callable[[Any], AbstractAsyncContextManager[None]] | None = None
     """Background work while the app is served: entered at start-up with the API's context
     (what ``build_context`` made), left at shutdown."""
+    upload_routes: Callable[[Any], tuple[UploadRoute, ...]] | None = None
+    """Routes whose bodies are files, each with its own size bound (given the API's context);
+    every other body is bounded by ``CONTRACTKIT_MAX_BODY_BYTES``."""
 
     @property
     def package(self) -> str:

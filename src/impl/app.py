@@ -23,6 +23,7 @@ from contractkit.impl.apis import ApiDefinition, api_names, definition
 from contractkit.impl.config import Settings, load_settings
 from contractkit.impl.db import Database, migrate, schema_problem
 from contractkit.impl.setup_lock import setup_lock
+from contractkit.impl.web.bodies import RequestBodyGuard, UploadRoute, body_limits
 from contractkit.impl.web.connexion_logs import quiet_connexion_notices
 from contractkit.impl.web.failures import ErrorResponder
 from contractkit.impl.web.operations import ServedApp
@@ -72,12 +73,15 @@ def create_app(
     responder = ErrorResponder()
     indexes: list[tuple[str, MethodIndex]] = []
     operations: list[tuple[str, str, str]] = []
+    uploads: list[UploadRoute] = []
     for name in names:
         api = definition(name)
         bundled = bundle(served_documents(name, specs_root))
         context = contexts[name]
         if api.lifespan is not None:
             hooks.append(partial(api.lifespan, context))
+        if api.upload_routes is not None:
+            uploads.extend(api.upload_routes(context))
         resolver = ModuleResolver(api.package, bundled.sources, context)
         _mount(app, api, bundled, resolver, context)
         operations.extend(_operation_paths(api.base_path, bundled, resolver))
@@ -100,6 +104,11 @@ def create_app(
         MostSpecificPathGuard, position=MiddlewarePosition.BEFORE_ROUTING, indexes=indexes
     )
     app.add_middleware(bounded_integer_paths, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(
+        RequestBodyGuard,
+        position=MiddlewarePosition.BEFORE_ROUTING,
+        limits=body_limits(settings, uploads),
+    )
     for error_type in (Exception, HTTPException, ProblemException):
         app.add_error_handler(error_type, responder)
     return app

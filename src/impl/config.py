@@ -79,7 +79,8 @@ class Settings:
 
 
 def _development_secret(data_dir: Path, name: str) -> str:
-    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600), created on first use.
+    """A random secret kept in ``<data dir>/secrets/<name>`` (mode 0600, its folder 0700),
+    created on first use.
 
     The secret is written whole to a temporary file and linked into place, so a process
     starting at the same moment reads either no file or the whole secret, never a part;
@@ -88,7 +89,8 @@ def _development_secret(data_dir: Path, name: str) -> str:
     path = data_dir / "secrets" / name
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     value = secrets.token_urlsafe(48)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
     try:

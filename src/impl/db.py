@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,11 +34,26 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+SQLITE_BUSY_TIMEOUT_MS = 15000
+"""How long a SQLite connection waits for another's write lock before giving up (then 503)."""
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys on; WAL journal (readers never wait for the writer); wait for locks."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` (mode 0600) in a folder only we may enter (0700), unless it exists."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 DEFAULT_POOL_SIZE = 40
@@ -46,7 +62,7 @@ a loaded server never opens (and sets up) a connection per request."""
 
 
 def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
-    """Create an engine for ``url``; SQLite files get their folder created.
+    """Create an engine for ``url``; a SQLite file is created private (0600) in WAL mode.
 
     Both SQLite files and PostgreSQL keep up to ``pool_size`` connections open (a queue pool),
     each set up once when it is opened; beyond that, up to ``pool_size / 4`` more are opened
@@ -56,12 +72,12 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         memory = url == "sqlite://" or path in ("", ":memory:") or "mode=memory" in url
-        if not memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not memory and not path.startswith("file:"):
+            _create_private_file(Path(path))
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, **({} if memory else pool)
         )
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite)
         return engine
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")

@@ -45,6 +45,11 @@ class BlaizeSettings:
     webhook_timeout_seconds: int = 5
     webhook_poll_seconds: int = 1
     webhook_retention_days: int = 30
+    webhook_allow_private: bool = False
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_window_seconds: int = 900
+    """Whether webhooks may call loopback, link-local and private addresses."""
     script_time_limit_ms: int = 100
     script_memory_limit_bytes: int = 16 * MIB
     user_jwt_secret: str | None = None
@@ -111,6 +116,11 @@ def load_blaize_settings(settings: Settings) -> BlaizeSettings:
         webhook_timeout_seconds=settings.integer("BLAIZE_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1),
         webhook_poll_seconds=settings.integer("BLAIZE_WEBHOOK_POLL_SECONDS", 1, minimum=1),
         webhook_retention_days=settings.integer("BLAIZE_WEBHOOK_RETENTION_DAYS", 30, minimum=1),
+        login_account_failures=settings.integer("BLAIZE_LOGIN_MAX_FAILURES", 5, minimum=1),
+        login_address_failures=settings.integer("BLAIZE_LOGIN_ADDRESS_MAX_FAILURES", 20, minimum=1),
+        login_window_seconds=settings.integer("BLAIZE_LOGIN_WINDOW_SECONDS", 900, minimum=1),
+        webhook_allow_private=settings.text("BLAIZE_WEBHOOK_ALLOW_PRIVATE", "0").lower()
+        in ("1", "true", "yes"),
         script_time_limit_ms=settings.integer("BLAIZE_SCRIPT_TIME_LIMIT_MS", 100, minimum=1),
         script_memory_limit_bytes=settings.integer(
             "BLAIZE_SCRIPT_MEMORY_LIMIT_BYTES", 16 * MIB, minimum=MIB

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contractkit.impl.chainsite.settings import ChainsiteSettings
 from contractkit.impl.chainsite.tokens import TokenService
 from contractkit.impl.db import Database
 from contractkit.impl.storage.base import Storage
+from contractkit.impl.storage.sweeping import SweepSchedule
 
 
 @dataclass(frozen=True)
@@ -17,3 +18,5 @@ class ChainsiteContext:
     storage: Storage
     tokens: TokenService
     base_path: str
+    sweep: SweepSchedule = field(default_factory=SweepSchedule)
+    """When leftovers of interrupted uploads are removed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
 
 import anyio.to_thread
@@ -14,6 +15,8 @@ from contractkit.impl.pers.context import PersContext
 from contractkit.impl.pers.services.credentials import InvalidCredentials, PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import load_pers_settings
 from contractkit.impl.storage.config import storage_for
+from contractkit.impl.storage.sweeping import sweep_schedule, sweeping
+from contractkit.impl.web.bodies import UploadRoute
 from contractkit.impl.web.security import api_key_handler, bearer_handler
 
 NAME = "pers"
@@ -47,6 +50,7 @@ def build_context(settings: Settings, db: Database) -> PersContext:
         tokens=PersTokens(pers),
         project_keys=ProjectKeys(pers, db),
         base_path=BASE_PATH,
+        sweep=sweep_schedule(settings),
     )
 
 
@@ -72,10 +76,23 @@ def security_map(ctx: PersContext) -> dict[str, type]:
     return {"bearer": bearer_handler(check_token), "apiKey": api_key_handler(check_key)}
 
 
+def lifespan(ctx: PersContext) -> AbstractAsyncContextManager[None]:
+    """Interrupted uploads are removed while served."""
+    return sweeping(ctx.sweep, ctx.storage)
+
+
+def upload_routes(ctx: PersContext) -> tuple[UploadRoute, ...]:
+    """Signed PUT URLs take the file's raw bytes, whatever their ``Content-Type``."""
+    prefix = f"{BASE_PATH}/files/storage/"
+    return (UploadRoute("PUT", prefix, ctx.settings.max_upload_bytes, raw=True),)
+
+
 DEFINITION = ApiDefinition(
     name=NAME,
     envelope=envelope,
     build_context=build_context,
     security_map=security_map,
     mount=BASE_PATH,
+    upload_routes=upload_routes,
+    lifespan=lifespan,
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contractkit.impl.db import Database
 from contractkit.impl.pers.services.credentials import PersTokens, ProjectKeys
 from contractkit.impl.pers.settings import PersSettings
 from contractkit.impl.storage.base import Storage
+from contractkit.impl.storage.sweeping import SweepSchedule
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,5 @@ class PersContext:
     tokens: PersTokens
     project_keys: ProjectKeys
     base_path: str
+    sweep: SweepSchedule = field(default_factory=SweepSchedule)
+    """When leftovers of interrupted uploads are removed."""

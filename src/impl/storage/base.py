@@ -132,6 +132,14 @@ class Storage(ABC):
     ) -> str:
         """A URL allowing ``method`` (GET reads, PUT writes) on the object for ``ttl_seconds``."""
 
+    @abstractmethod
+    def sweep_unfinished(self, older_than_seconds: float) -> int:
+        """Discard uploads begun over ``older_than_seconds`` ago and never finished; how many."""
+
+    @abstractmethod
+    def stored_keys(self, prefix: str, older_than_seconds: float) -> Iterator[str]:
+        """Keys below ``prefix`` of objects last written over ``older_than_seconds`` ago."""
+
     def verify(self, method: str, key: str, expires: int | None, signature: str | None) -> bool:
         """Whether a signed URL of the API's own storage route is genuine and current."""
         return False

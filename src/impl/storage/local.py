@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urlencode
@@ -29,7 +31,9 @@ class _LocalWriter(ObjectWriter):
     def __init__(self, target: Path, temporary_folder: Path) -> None:
         super().__init__()
         self._target = target
-        temporary_folder.mkdir(parents=True, exist_ok=True)
+        # The storage folder and its staging folder are private to the server's user.
+        temporary_folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary_folder.mkdir(mode=0o700, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=temporary_folder, prefix="upload-", suffix=".part")
         self._temporary = Path(name)
         self._handle: BinaryIO = os.fdopen(fd, "wb")
@@ -42,7 +46,7 @@ class _LocalWriter(ObjectWriter):
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            self._target.parent.mkdir(parents=True, exist_ok=True)
+            self._target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.replace(self._temporary, self._target)
         except BaseException:
             self._discard()
@@ -114,6 +118,30 @@ class LocalStorage(Storage):
             {"expires": expires, "signature": self._signer.signature(method, key, expires)}
         )
         return f"{self.public_url(key, route)}?{query}"
+
+    def sweep_unfinished(self, older_than_seconds: float) -> int:
+        """Remove ``.part`` files of uploads interrupted (e.g. by a crash) before their commit."""
+        folder = self.root / TEMPORARY_FOLDER
+        if not folder.is_dir():
+            return 0
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for part in folder.glob("*.part"):
+            with contextlib.suppress(FileNotFoundError):
+                if part.stat().st_mtime < cutoff:
+                    part.unlink()
+                    removed += 1
+        return removed
+
+    def stored_keys(self, prefix: str, older_than_seconds: float) -> Iterator[str]:
+        folder = self._base.joinpath(*check_key(prefix.strip("/")).split("/"))
+        if not folder.is_dir():
+            return
+        cutoff = time.time() - older_than_seconds
+        for path in folder.rglob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    yield path.relative_to(self._base).as_posix()
 
     def verify(self, method: str, key: str, expires: int | None, signature: str | None) -> bool:
         return self._signer.is_valid(method, key, expires, signature)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
@@ -167,6 +169,35 @@ class S3Storage(Storage):
         if location.endpoint_url:
             return f"{location.endpoint_url.rstrip('/')}/{self.bucket}/{path}"
         return f"https://{self.bucket}.s3.{location.region}.amazonaws.com/{path}"
+
+    def sweep_unfinished(self, older_than_seconds: float) -> int:
+        """Abort multipart uploads below the prefix begun over ``older_than_seconds`` ago."""
+        cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+        prefix = f"{self._prefix}/" if self._prefix else ""
+        pages = self._client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        aborted = 0
+        for page in pages:
+            for upload in page.get("Uploads", []):
+                if upload["Initiated"] < cutoff:
+                    with contextlib.suppress(ClientError):
+                        self._client.abort_multipart_upload(
+                            Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                        )
+                        aborted += 1
+        return aborted
+
+    def stored_keys(self, prefix: str, older_than_seconds: float) -> Iterator[str]:
+        cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+        own = f"{self._prefix}/" if self._prefix else ""
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=own + check_key(prefix.strip("/")) + "/"
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                if item["LastModified"] < cutoff:
+                    yield str(item["Key"])[len(own) :]
 
     def signed_url(
         self,

@@ -24,6 +24,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from contractkit.impl.errors import ApiError, EnvelopeRenderer
+from contractkit.impl.web.busy import busy_error, is_busy
 from contractkit.impl.web.routes import MethodIndex
 
 logger = logging.getLogger("contractkit.impl.errors")
@@ -44,9 +45,12 @@ _STATUS_CODES = {
     404: ("not_found", "Resource not found"),
     405: ("method_not_allowed", "Method not allowed for this resource"),
     406: ("not_acceptable", "No acceptable representation"),
+    408: ("request_timeout", "The request did not arrive in time"),
     413: ("payload_too_large", "Request body too large"),
     415: ("unsupported_media_type", "Unsupported media type"),
+    429: ("too_many_requests", "Too many requests; please retry later"),
     500: ("internal_error", "internal server error"),
+    503: ("busy", "The service is busy; please retry shortly"),
 }
 
 
@@ -83,6 +87,11 @@ def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, HTTPException):
         code, message = _STATUS_CODES.get(exc.status_code, ("error", str(exc.detail)))
         return ApiError(exc.status_code, code, message, headers=dict(exc.headers or {}))
+    if is_busy(exc):
+        logger.warning("database busy: %s", exc)
+        return busy_error()
+    if isinstance(exc, RecursionError):
+        return ApiError(400, "invalid_data", "The request is nested too deeply")
     logger.exception("unhandled error", exc_info=exc)
     return ApiError(500, "internal_error", "internal server error")
 

@@ -16,25 +16,54 @@ from connexion.validators import (
     TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope
 
 from contractkit.impl.web.compiled_schemas import surely_valid
 from contractkit.impl.web.failures import FieldErrors
 from contractkit.impl.web.field_errors import BODY_FIELD, collect_field_errors
+from contractkit.impl.web.json_depth import MAX_JSON_DEPTH, deeper_than
 from contractkit.impl.web.multipart import SpooledMultipartValidator
 from contractkit.impl.web.streaming_validation import StreamingJSONResponseBodyValidator
 
 
+def _too_deep() -> FieldErrors:
+    return FieldErrors({BODY_FIELD: f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels"})
+
+
 class FieldReportingJSONBodyValidator(JSONRequestBodyValidator):
-    """JSON body validation whose failure lists every invalid field."""
+    """JSON body validation whose failure lists every invalid field.
+
+    A body sent without ``Content-Length`` (chunked) is read and validated like any other;
+    JSON nested deeper than ``MAX_JSON_DEPTH`` is refused (400), never parsed recursively.
+    """
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        headers = Headers(scope=scope)
+        if "content-length" in headers or "transfer-encoding" not in headers:
+            return await super().wrap_receive(receive, scope=scope)
+        # Chunked: Connexion would take the missing length for a missing body. Announce a
+        # length for its check only; the body itself is read and replayed unchanged.
+        announced = {**scope, "headers": [*scope["headers"], (b"content-length", b"1")]}
+        receive, _ = await super().wrap_receive(receive, scope=announced)
+        return receive, scope
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
         raw = b"".join([message async for message in stream])
         if not raw:
             return None
         try:
-            return json.loads(raw.decode(self._encoding))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            text = raw.decode(self._encoding)
+        except UnicodeDecodeError as exc:
             raise FieldErrors({BODY_FIELD: f"Not valid JSON: {exc}"}) from exc
+        if deeper_than(text, MAX_JSON_DEPTH):
+            raise _too_deep()
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FieldErrors({BODY_FIELD: f"Not valid JSON: {exc}"}) from exc
+        except RecursionError as exc:
+            raise _too_deep() from exc
 
     def _validate(self, body: t.Any) -> dict | None:
         if body is None and not self._required:

@@ -42,6 +42,7 @@ def blaize_env(blaize_env: dict[str, str]) -> dict[str, str]:
         "BLAIZE_WEBHOOK_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
         "BLAIZE_WEBHOOK_BACKOFF_SECONDS": str(BACKOFF),
         "BLAIZE_WEBHOOK_TIMEOUT_SECONDS": "2",
+        "BLAIZE_WEBHOOK_ALLOW_PRIVATE": "1",  # the receivers listen on loopback
     }
 
 

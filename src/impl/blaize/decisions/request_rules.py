@@ -27,8 +27,11 @@ SCRIPTS = ("requirements_script", "action_script")
 TEXT_FIELDS = ("label", *SCRIPTS, "graph_state", "editing_mode")
 
 
-def script_limits(settings: BlaizeSettings) -> ScriptLimits:
-    return ScriptLimits(settings.script_time_limit_ms, settings.script_memory_limit_bytes)
+def script_limits(settings: BlaizeSettings, tenant_id: str) -> ScriptLimits:
+    """The limits of ``tenant_id``'s scripts, run in that tenant's share of the workers."""
+    return ScriptLimits(
+        settings.script_time_limit_ms, settings.script_memory_limit_bytes, owner=tenant_id
+    )
 
 
 def rules_in_order(session: Session, tenant_id: str) -> list[RequestRule]:

@@ -6,8 +6,11 @@ processes (``blaize.decisions.script_worker``, started as plain scripts: they im
 ours): a worker that dies, or overruns its wall-clock deadline, is killed and replaced, and
 only the call that was running in it fails.
 
-At most ``max(2, CPU count)`` workers exist; calls beyond that wait for a free worker. Workers
-end when their stdin closes (the server went away) or when the host shuts them down at exit.
+At most ``max(2, CPU count)`` workers exist; calls beyond that wait for a free worker. Each
+owner (a tenant) may hold at most ``per_owner`` of them at once (half the pool), and waits for
+one of its own for a bounded time only (:class:`OwnerBusy` after that): a tenant whose scripts
+run away fills its own share and queue, never another tenant's. Workers end when their stdin
+closes (the server went away) or when the host shuts them down at exit.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ class WorkerLost(Exception):
     def __init__(self, crashed: bool) -> None:
         super().__init__("crashed" if crashed else "deadline")
         self.crashed = crashed
+
+
+class OwnerBusy(Exception):
+    """The owner already holds its share of the workers, and none came free in time."""
 
 
 class _Worker:
@@ -68,15 +75,54 @@ class _Worker:
 
 
 class ScriptHost:
-    """A bounded pool of script workers."""
+    """A bounded pool of script workers, shared fairly between owners."""
 
-    def __init__(self, size: int | None = None) -> None:
-        self._slots = threading.BoundedSemaphore(size or max(2, os.cpu_count() or 2))
+    def __init__(self, size: int | None = None, per_owner: int | None = None) -> None:
+        self.size = size or max(2, os.cpu_count() or 2)
+        self.per_owner = per_owner or max(1, self.size // 2)
+        self._slots = threading.BoundedSemaphore(self.size)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
+        self._owned = threading.Condition()
+        self._holding: dict[str, int] = {}
 
-    def call(self, request: dict[str, Any], deadline: float) -> dict[str, Any]:
-        """The worker's answer to ``request``; WorkerLost if it dies or overruns ``deadline``."""
+    def holding(self, owner: str) -> int:
+        """How many workers ``owner``'s calls hold now."""
+        with self._owned:
+            return self._holding.get(owner, 0)
+
+    def _take_share(self, owner: str, wait: float) -> None:
+        with self._owned:
+            free = self._owned.wait_for(
+                lambda: self._holding.get(owner, 0) < self.per_owner, timeout=wait
+            )
+            if not free:
+                raise OwnerBusy(owner)
+            self._holding[owner] = self._holding.get(owner, 0) + 1
+
+    def _give_back(self, owner: str) -> None:
+        with self._owned:
+            left = self._holding[owner] - 1
+            if left:
+                self._holding[owner] = left
+            else:
+                del self._holding[owner]
+            self._owned.notify_all()
+
+    def call(
+        self, request: dict[str, Any], deadline: float, owner: str = "", wait: float = 1.0
+    ) -> dict[str, Any]:
+        """The worker's answer to ``request``; WorkerLost if it dies or overruns ``deadline``.
+
+        OwnerBusy when ``owner`` holds its share of the workers for longer than ``wait``.
+        """
+        self._take_share(owner, wait)
+        try:
+            return self._call(request, deadline)
+        finally:
+            self._give_back(owner)
+
+    def _call(self, request: dict[str, Any], deadline: float) -> dict[str, Any]:
         with self._slots:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None

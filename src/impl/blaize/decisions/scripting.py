@@ -27,18 +27,25 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.impl.blaize.decisions.script_host import HOST, WorkerLost
+from contractkit.impl.blaize.decisions.script_host import HOST, OwnerBusy, WorkerLost
+from contractkit.impl.errors import ApiError
 
 DEADLINE_SECONDS = 2.0
 DEADLINE_FACTOR = 10
 """A worker that has not answered after ``DEADLINE_SECONDS + DEADLINE_FACTOR x time limit`` of
 wall time is killed (the CPU time limit does not reach inside QuickJS's regular expressions)."""
+QUEUE_FACTOR = 5
+QUEUE_MINIMUM_SECONDS = 0.5
+"""How long a run waits for a worker of its tenant's share: ``QUEUE_FACTOR x time limit``, at
+least ``QUEUE_MINIMUM_SECONDS``; after that the request is answered 429."""
 
 
 @dataclass(frozen=True)
 class ScriptLimits:
     time_limit_ms: int
     memory_limit_bytes: int
+    owner: str = ""
+    """Whose share of the script workers the runs use (the tenant)."""
 
 
 class ScriptError(Exception):
@@ -72,8 +79,17 @@ def _hosted(request: dict[str, Any], limits: ScriptLimits) -> Any:
         "memory_limit_bytes": limits.memory_limit_bytes,
     }
     deadline = DEADLINE_SECONDS + DEADLINE_FACTOR * limits.time_limit_ms / 1000
+    wait = max(QUEUE_MINIMUM_SECONDS, QUEUE_FACTOR * limits.time_limit_ms / 1000)
     try:
-        answer = HOST.call(request, deadline)
+        answer = HOST.call(request, deadline, owner=limits.owner, wait=wait)
+    except OwnerBusy:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            f"This tenant's rule scripts already use their {HOST.per_owner} script worker(s); "
+            "retry shortly",
+            headers={"Retry-After": "1"},
+        ) from None
     except WorkerLost as lost:
         if lost.crashed:
             raise ScriptError(

@@ -13,7 +13,13 @@ from contractkit.impl.blaize.identity import (
     signing,
 )
 from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.login_throttle import (
+    admin_account,
+    login_rules,
+    throttled_login,
+)
 from contractkit.impl.blaize.identity.models import AdminRole
+from contractkit.impl.web.clients import client_address
 
 SESSION_COOKIE = "blaize_admin_session"
 KEYPAIR_MESSAGE = "Keypair created: you will not be able to recover the secret, so take note of it"
@@ -45,7 +51,11 @@ def admin_login(ctx: BlaizeContext, body: dict[str, Any]) -> tuple[dict, int, di
     password = str(body["validators"].get("password", ""))
     tenant_id = str(identifiers.get("tenant", ""))
     ttl = ctx.settings.admin_session_ttl_seconds
-    with ctx.db.transaction() as session:
+    account = admin_account(tenant_id, email)
+    with (
+        throttled_login(ctx.db, login_rules(ctx.settings), account, client_address()),
+        ctx.db.transaction() as session,
+    ):
         session_id = admin_sessions.open_admin_session(
             session, ctx.passwords, email, password, tenant_id, ttl
         )

@@ -39,7 +39,7 @@ def decide_request(
             identity.script_view(),
             is_trusted(session, tenant_id, body["path"], body.get("btr")),
             resolver(session, tenant_id, identity),
-            script_limits(ctx.settings),
+            script_limits(ctx.settings, tenant_id),
         )
         if decision.lets_through:
             use_up(session, tenant_id, identity, decision)

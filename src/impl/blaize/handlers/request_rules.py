@@ -48,7 +48,7 @@ def save_request_rule(
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.WRITE)
         refuse_unstorable(body)
-        refuse_unrunnable(body, script_limits(ctx.settings))
+        refuse_unrunnable(body, script_limits(ctx.settings, caller.tenant_id))
         rule_id, created = store_rule(session, caller.tenant_id, body)
     uri = ctx.uri(f"/v3/request-rules/{rule_id}")
     if created:

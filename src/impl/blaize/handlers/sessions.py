@@ -6,6 +6,11 @@ from typing import Any
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.access import Permission, authorize
+from contractkit.impl.blaize.identity.login_throttle import (
+    login_rules,
+    throttled_login,
+    user_account,
+)
 from contractkit.impl.blaize.people.sessions import (
     authenticate_user,
     end_session,
@@ -16,6 +21,7 @@ from contractkit.impl.blaize.people.sessions import (
     refuse_anonymous,
     refuse_unknown_site,
 )
+from contractkit.impl.web.clients import client_address
 
 
 def create_session(
@@ -23,6 +29,11 @@ def create_session(
 ) -> tuple[dict, int]:
     with ctx.db.transaction() as session:
         tenant_id = open_operation_tenant(session, ctx, token_info)
+    account = user_account(tenant_id, body.get("identifiers") or {})
+    with (
+        throttled_login(ctx.db, login_rules(ctx.settings), account, client_address()),
+        ctx.db.transaction() as session,
+    ):
         user = authenticate_user(ctx, session, tenant_id, body)
         return open_session(ctx, session, tenant_id, user=user, site=None), 200
 
@@ -40,6 +51,11 @@ def create_site_session(
     refuse_unknown_site(site)
     with ctx.db.transaction() as session:
         tenant_id = open_operation_tenant(session, ctx, token_info)
+    account = user_account(tenant_id, body.get("identifiers") or {})
+    with (
+        throttled_login(ctx.db, login_rules(ctx.settings), account, client_address()),
+        ctx.db.transaction() as session,
+    ):
         user = authenticate_user(ctx, session, tenant_id, body)
         return open_session(ctx, session, tenant_id, user=user, site=site), 200
 

@@ -74,7 +74,7 @@ def create_webhook(
 ) -> tuple[dict, int, dict]:
     with ctx.db.transaction() as session:
         caller = authorize(session, token_info, Permission.MANAGE)
-        webhook = add_webhook(session, caller.tenant_id, body)
+        webhook = add_webhook(session, caller.tenant_id, body, ctx.settings.webhook_allow_private)
     uri = ctx.uri(f"/v3/webhooks/{webhook.id}")
     answer = {
         "webhook_id": webhook.id,
@@ -101,7 +101,7 @@ def update_webhook(
         webhook = find_webhook(session, caller.tenant_id, id)
         if body.get("webhook_id", id) != id:
             raise conflict("The body's webhook_id differs from the path's id")
-        replace_webhook(session, webhook, body)
+        replace_webhook(session, webhook, body, ctx.settings.webhook_allow_private)
         return webhook_view(webhook), 200
 
 

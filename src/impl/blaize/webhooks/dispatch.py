@@ -28,6 +28,7 @@ from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.settings import BlaizeSettings
 from contractkit.impl.blaize.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from contractkit.impl.blaize.webhooks.signing import HEADER, signature_header, webhook_secret
+from contractkit.impl.blaize.webhooks.targets import TargetRefused, pinned
 from contractkit.impl.db import rows_affected
 from contractkit.impl.timeutil import utcnow
 
@@ -175,8 +176,21 @@ def _describe(error: Exception) -> str:
     return text[:ERROR_LENGTH]
 
 
-async def _call(client: httpx.AsyncClient, job: Job, now: datetime) -> Outcome:
+async def _call(
+    client: httpx.AsyncClient, job: Job, now: datetime, allow_private: bool = False
+) -> Outcome:
+    """Send the job's delivery; to a checked, non-internal address unless ``allow_private``."""
+    url: httpx.URL | str = job.target
+    pinned_headers: dict[str, str] = {}
+    extensions: dict[str, str] = {}
+    if not allow_private:
+        try:
+            request = await pinned(job.target)
+        except TargetRefused as refused:
+            return Outcome(error=f"Refused: {refused}")
+        url, pinned_headers, extensions = request.url, request.headers, request.extensions
     headers = {
+        **pinned_headers,
         "Content-Type": "application/json",
         "Blaize-Event": job.event,
         "Blaize-Event-Id": job.event_id,
@@ -187,7 +201,7 @@ async def _call(client: httpx.AsyncClient, job: Job, now: datetime) -> Outcome:
     }
     try:
         async with client.stream(
-            job.method, job.target, content=job.payload, headers=headers
+            job.method, url, content=job.payload, headers=headers, extensions=extensions
         ) as response:
             status = response.status_code
     except Exception as error:  # any failure to get an answer is the attempt's result
@@ -204,7 +218,7 @@ async def _attempt(
     job = await anyio.to_thread.run_sync(_claim, ctx, *delivery, moment)
     if job is None:
         return False
-    outcome = await _call(client, job, moment)
+    outcome = await _call(client, job, moment, ctx.settings.webhook_allow_private)
     await anyio.to_thread.run_sync(_record, ctx, job, outcome, moment)
     return True
 

@@ -13,7 +13,8 @@ from contractkit.impl.blaize.tenancy.ids import new_id
 from contractkit.impl.blaize.tenancy.records import owned, tenant_rows
 from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.blaize.webhooks.models import Webhook
-from contractkit.impl.errors import conflict
+from contractkit.impl.blaize.webhooks.targets import saved_target_problem
+from contractkit.impl.errors import ApiError, conflict
 
 DEFAULT_METHOD = "POST"
 
@@ -39,28 +40,38 @@ def _is_http_url(target: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def _write_fields(webhook: Webhook, body: dict[str, Any]) -> None:
-    """Replace every field with the body's (``method`` defaults to POST)."""
+def _write_fields(webhook: Webhook, body: dict[str, Any], allow_private: bool) -> None:
+    """Replace every field with the body's (``method`` defaults to POST).
+
+    400 when the target is an internal address, unless ``allow_private``.
+    """
     refuse_unstorable(body)
     if not _is_http_url(body["target"]):
         raise conflict("The target must be an absolute http or https URL")
+    problem = None if allow_private else saved_target_problem(body["target"])
+    if problem:
+        raise ApiError(400, "invalid_data", problem, {"target": problem})
     webhook.label = body.get("label")
     webhook.triggers = list(body["triggers"])
     webhook.method = body.get("method", DEFAULT_METHOD)
     webhook.target = body["target"]
 
 
-def add_webhook(session: Session, tenant_id: str, body: dict[str, Any]) -> Webhook:
+def add_webhook(
+    session: Session, tenant_id: str, body: dict[str, Any], allow_private: bool = False
+) -> Webhook:
     """A new webhook of the body's fields, with its own id and signing salt."""
     webhook = Webhook(id=new_id(), tenant_id=tenant_id, salt=new_salt())
-    _write_fields(webhook, body)
+    _write_fields(webhook, body, allow_private)
     session.add(webhook)
     return webhook
 
 
-def replace_webhook(session: Session, webhook: Webhook, body: dict[str, Any]) -> None:
+def replace_webhook(
+    session: Session, webhook: Webhook, body: dict[str, Any], allow_private: bool = False
+) -> None:
     """Replace every field of the webhook with the body's."""
-    _write_fields(webhook, body)
+    _write_fields(webhook, body, allow_private)
     session.flush()
 
 

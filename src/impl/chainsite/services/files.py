@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contractkit.impl.chainsite.context import ChainsiteContext
-from contractkit.impl.chainsite.models import StoredFile
+from contractkit.impl.chainsite.models import PRIVATE, PUBLIC, StoredFile
 from contractkit.impl.chainsite.objectid import new_object_id
 from contractkit.impl.errors import not_found
 from contractkit.impl.storage.detect import extension_for
@@ -56,6 +56,35 @@ def upload_file(
         ctx.storage.delete(stored.key)
         raise
     return record
+
+
+ORPHAN_BATCH = 500
+
+
+def remove_orphans(ctx: ChainsiteContext, older_than_seconds: float) -> int:
+    """Delete stored objects older than this that have no record (an upload cut off between
+    storing its bytes and writing its record); how many."""
+    removed = 0
+    for visibility in (PUBLIC, PRIVATE):
+        batch: list[str] = []
+        for key in ctx.storage.stored_keys(visibility, older_than_seconds):
+            batch.append(key)
+            if len(batch) == ORPHAN_BATCH:
+                removed += _remove_unrecorded(ctx, batch)
+                batch = []
+        removed += _remove_unrecorded(ctx, batch)
+    return removed
+
+
+def _remove_unrecorded(ctx: ChainsiteContext, keys: list[str]) -> int:
+    if not keys:
+        return 0
+    with ctx.db.transaction() as session:
+        recorded = set(session.scalars(select(StoredFile.name).where(StoredFile.name.in_(keys))))
+    orphans = [key for key in keys if key not in recorded]
+    for key in orphans:
+        ctx.storage.delete(key)
+    return len(orphans)
 
 
 def files_of(

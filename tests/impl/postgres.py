@@ -1,0 +1,73 @@
+"""A PostgreSQL server for tests: ``TEST_DATABASE_URL`` when set, else a throwaway cluster.
+
+The throwaway cluster is made with the Debian binaries (``/usr/lib/postgresql/<v>/bin``) in a
+temporary folder, listening on a free loopback port, and removed afterwards. As root it runs
+as the ``postgres`` user (PostgreSQL refuses to run as root). Without the binaries, the tests
+that need it are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.impl.served import free_port
+
+
+def _binaries() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@contextmanager
+def postgres_url() -> Iterator[str]:
+    """A URL of an empty database this test may drop tables in."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    binaries = _binaries()
+    if binaries is None:
+        pytest.skip(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and "
+            "TEST_DATABASE_URL is not set"
+        )
+    as_postgres: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="contractkit-pg-"))
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root, and runuser is missing to run PostgreSQL as postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=120)
+
+    try:
+        run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-N")
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        run(
+            str(binaries / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "start",
+        )
+        try:
+            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
