@@ -1,7 +1,8 @@
 """A run's result as JSON (`--results-json PATH`), read back by `contractkit report merge`.
 
 The file holds everything a report needs: findings, known failures, errors, status-code
-coverage, notes, the seed, and which shard of how many produced it (`null` for a whole run).
+coverage, notes, the CRUD families and warnings, the seed, and which shard of how many produced
+it (`null` for a whole run).
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from contractkit.contract.model import Finding, OperationCoverage, RunError, RunResult
+from contractkit.contract.model import (
+    FamilyReport,
+    Finding,
+    OperationCoverage,
+    RunError,
+    RunResult,
+)
 from contractkit.contract.sharding import Shard
 
 FORMAT = "contractkit-test-results"
@@ -52,6 +59,9 @@ def dump_results(result: RunResult, shard: Shard | None = None) -> str:
             for entry in result.coverage
         ],
         "notes": result.notes,
+        "families": [asdict(family) for family in result.families],
+        "warnings": result.warnings,
+        "strict": result.strict,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -89,6 +99,9 @@ def read_results(path: str | Path) -> ShardResult:
                 for entry in data["coverage"]
             ],
             notes=[str(note) for note in data["notes"]],
+            families=[_family(entry) for entry in data.get("families", [])],
+            warnings=[str(warning) for warning in data.get("warnings", [])],
+            strict=bool(data.get("strict", False)),
             seed=data["seed"],
             elapsed=float(data["elapsed"]),
         )
@@ -101,6 +114,18 @@ def read_results(path: str | Path) -> ShardResult:
     except (KeyError, TypeError, ValueError) as exc:
         raise ResultsError(f"{path}: malformed results file ({exc!r})") from None
     return ShardResult(result, shard)
+
+
+def _family(entry: Any) -> FamilyReport:
+    if not isinstance(entry, dict):
+        raise TypeError(f"expected an object, got {entry!r}")
+    return FamilyReport(
+        document=str(entry["document"]),
+        family=str(entry["family"]),
+        checked=bool(entry["checked"]),
+        detail=str(entry["detail"]),
+        skipped=[str(reason) for reason in entry.get("skipped", [])],
+    )
 
 
 def _record(kind: Any, entry: Any) -> Any:

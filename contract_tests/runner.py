@@ -183,17 +183,17 @@ class _DocumentRun:
                     )
                     for identity in self.identities.intruders()
                 ]
-                outcome = run_checks(
+                ours = run_checks(
                     self.document,
                     client,
                     seed=self.options.seed or 0,
                     excluded=self.excluded_ours,
                     intruders=intruders,
                 )
-                self.findings.extend(outcome.findings)
-                self.notes.extend(outcome.notes)
-                self.families.extend(outcome.families)
-                self.warnings.extend(outcome.warnings)
+                self.findings.extend(ours.findings)
+                self.notes.extend(ours.notes)
+                self.families.extend(ours.families)
+                self.warnings.extend(ours.warnings)
         except AuthError as exc:
             self.errors.append(RunError(self.document.name, "authentication failed", str(exc)))
         finally:

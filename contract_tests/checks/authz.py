@@ -14,9 +14,9 @@ answer is a finding, and so is a change the refused request made anyway.
 from __future__ import annotations
 
 from contractkit.contract.checks.client import CheckClient, Exchange
-from contractkit.contract.checks.crud import _patch_change, _update_body, largest_page
 from contractkit.contract.checks.ids import ids_in, key
 from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import largest_page, patch_change, update_body
 from contractkit.contract.checks.walk import GONE_STATUSES, REFUSALS, FamilyWalk, differences
 
 ALL = "authz_read, authz_list, authz_update, authz_delete, authz_subresource"
@@ -63,7 +63,7 @@ def _list(walk: FamilyWalk, intruder: CheckClient) -> None:
     if walk.family.listing is None or walk.family.parent is not None:
         return
     item = walk.items[0]
-    listing = walk.list(largest_page(walk.family.listing), client=intruder)
+    listing = walk.list_items(largest_page(walk.family.listing), client=intruder)
     if listing is None or not listing.succeeded:
         return
     if key(item.id) in set(ids_in(listing.body, walk.family, item.pointer)):
@@ -86,9 +86,9 @@ def _update(walk: FamilyWalk, intruder: CheckClient) -> None:
         return
     for operation in walk.family.updates:
         if operation.method == "patch":
-            body = _patch_change(walk, operation, stored)
+            body = patch_change(walk, operation, stored)
         else:
-            body = _update_body(walk, operation, item, [])
+            body = update_body(walk, operation, item, [])
         if body is None:
             continue
         etag = before.headers.get("etag")
@@ -149,7 +149,7 @@ def _subresource(walk: FamilyWalk, intruder: CheckClient) -> None:
             f"{walk.family.parent.item_path}: {attempt.status}, expected 401, 403 or 404",
         )
         return
-    listing = walk.list(largest_page(walk.family.listing), client=intruder)
+    listing = walk.list_items(largest_page(walk.family.listing), client=intruder)
     if listing is None or _refused(listing) or not listing.succeeded:
         return
     shown = set(ids_in(listing.body, walk.family, walk.items[0].pointer))

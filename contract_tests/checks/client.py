@@ -43,8 +43,8 @@ class Exchange:
 
     @property
     def reproduction(self) -> str:
-        """The curl command, preceded by a comment naming the identity when there is one."""
-        return f"# as {self.identity}\n{self.curl}" if self.identity else self.curl
+        """The curl command, followed by a comment naming the identity when there is one."""
+        return f"{self.curl}  # as {self.identity}" if self.identity else self.curl
 
 
 class CheckClient:

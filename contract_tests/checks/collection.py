@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from contractkit.contract.checks.client import Exchange
-from contractkit.contract.checks.crud import PAGE_SIZE_NAMES, largest_page
 from contractkit.contract.checks.ids import ids_in, key
 from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import PAGE_SIZE_NAMES, largest_page
 from contractkit.contract.checks.walk import FamilyWalk
 from contractkit.openapi import Document, Parameter
 
@@ -128,7 +128,7 @@ def filters(walk: FamilyWalk) -> None:
             continue
         wanted = values[0]
         query = {**(largest_page(listing) or {}), parameter.name: _query_value(wanted)}
-        answer = walk.list(query)
+        answer = walk.list_items(query)
         if answer is None or not answer.succeeded:
             continue
         wrong = [
@@ -173,7 +173,7 @@ def sort_order(walk: FamilyWalk) -> None:
             cases = [({}, str(value).startswith("-"))]
         for extra, descending in cases:
             query = {**(largest_page(listing) or {}), sort.name: value, **extra}
-            answer = walk.list(query)
+            answer = walk.list_items(query)
             if answer is None or not answer.succeeded:
                 continue
             found = [element.get(field) for element in _elements(walk, answer.body)]
@@ -210,6 +210,7 @@ def _walk_pages(
 ) -> tuple[list[Exchange], list[str], bool, int | None]:
     """Every page in order, the ids they held, whether the walk reached the end, the total."""
     size = style.page_size
+    label = walk.family.listing.label if walk.family.listing is not None else ""
     query: dict[str, Any] = {style.size.name: size} if style.size is not None and size else {}
     position: Any = style.first
     pages: list[Exchange] = []
@@ -217,13 +218,14 @@ def _walk_pages(
     total: int | None = None
     next_url: str | None = None
     for _ in range(MAX_PAGES):
+        answer: Exchange | None
         if next_url is not None:
-            answer = walk.client.get_url(next_url, walk.family.listing.label)  # type: ignore[union-attr]
+            answer = walk.client.get_url(next_url, label)
         else:
             paged = dict(query)
             if style.position is not None and (style.style != "cursor" or position):
                 paged[style.position.name] = position
-            answer = walk.list(paged)
+            answer = walk.list_items(paged)
         if answer is None or not answer.succeeded:
             return pages, seen, False, total
         pages.append(answer)

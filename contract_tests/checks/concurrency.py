@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.contract.checks.crud import _patch_change, _update_body
 from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import patch_change, update_body
 from contractkit.contract.checks.walk import Created, FamilyWalk
 from contractkit.openapi import Operation
 
@@ -82,8 +82,8 @@ def _change(
 ) -> dict[str, Any] | None:
     stored = walk.resource(answer)
     if operation.method == "patch":
-        return _patch_change(walk, operation, stored if isinstance(stored, dict) else {})
-    return _update_body(walk, operation, item, [])
+        return patch_change(walk, operation, stored if isinstance(stored, dict) else {})
+    return update_body(walk, operation, item, [])
 
 
 def _conditional(operation: Operation) -> bool:

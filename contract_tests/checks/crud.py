@@ -25,14 +25,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from contractkit.contract.checks.client import Exchange
-from contractkit.contract.checks.ids import LOCATION, ids_in, key
+from contractkit.contract.checks.ids import LOCATION, key, locate_id
 from contractkit.contract.checks.registry import check
+from contractkit.contract.checks.steps import (
+    check_listed,
+    check_unchanged,
+    compare,
+    if_match,
+    patch_change,
+    update_body,
+)
 from contractkit.contract.checks.walk import (
     GONE_STATUSES,
     Created,
     FamilyWalk,
     differences,
-    novelty,
 )
 from contractkit.openapi import Operation
 
@@ -104,14 +111,14 @@ def readonly_ignored(walk: FamilyWalk) -> None:
     schema = walk.family.read.json_schema(_first_success(walk.family.read))
     readonly = _readonly_samples(walk, schema)
     if not readonly:
-        walk.skip("crud_readonly_ignored", "the read answer documents no readOnly field")
+        walk.skip(
+            "crud_readonly_ignored", "the read answer documents no readOnly field besides the id"
+        )
         return
     body = {**walk.items[0].body, **readonly}
     exchange = walk.client.call(walk.family.create, path=walk.parent_values or None, body=body)
     if not exchange.succeeded:
         return
-    from contractkit.contract.checks.ids import locate_id
-
     located = locate_id(walk.family, exchange)
     if located is None:
         return
@@ -154,7 +161,7 @@ def update(walk: FamilyWalk) -> None:
 
 def _put(walk: FamilyWalk, operation: Operation, target: Created, others: list[Created]) -> None:
     before = {other.id: walk.read(other) for other in others}
-    body = _update_body(walk, operation, target, others)
+    body = update_body(walk, operation, target, others)
     if body is None:
         walk.note(f"no body for {operation.label} differing from the created one")
         return
@@ -188,7 +195,7 @@ def _patch(walk: FamilyWalk, operation: Operation, target: Created, others: list
     if not isinstance(stored, dict):
         walk.note(f"{operation.label} checks skipped, {current.describe()}")
         return
-    change = _patch_change(walk, operation, stored)
+    change = patch_change(walk, operation, stored)
     if change is None:
         walk.note(f"no one-field body for {operation.label} that changes a stored field")
         return
@@ -312,145 +319,8 @@ def unknown_id(walk: FamilyWalk) -> None:
                 _report_unknown(walk, "crud_unknown_delete", "Delete", probe, answer)
 
 
-# -- shared by several checks ----------------------------------------------------------------
-def compare(
-    walk: FamilyWalk,
-    check_name: str,
-    title: str,
-    item: Created,
-    read: Exchange,
-    before: list[Exchange] | None = None,
-) -> None:
-    steps = [*(before or [item.exchange]), read]
-    if not read.succeeded:
-        walk.report(check_name, title, steps, f"{read.label} answered {read.status}")
-        return
-    expected = item.expected(walk.compared_fields(item.body))
-    changed = differences(expected, walk.resource(read.body))
-    if changed:
-        walk.report(check_name, title, steps, "; ".join(changed))
-
-
-def check_listed(
-    walk: FamilyWalk,
-    items: list[Created],
-    check_name: str,
-    *,
-    expect_present: bool,
-    after: Exchange | None = None,
-) -> None:
-    listing = walk.list(largest_page(walk.family.listing))
-    if listing is None or not listing.succeeded:
-        return
-    pointer = items[0].pointer if items else "/id"
-    listed = set(ids_in(listing.body, walk.family, pointer))
-    for item in items:
-        present = key(item.id) in listed
-        if present == expect_present:
-            continue
-        steps = [item.exchange, *([after] if after else []), listing]
-        if expect_present:
-            walk.report(
-                check_name,
-                "Created item missing from the list",
-                steps,
-                f"id {item.id!r} is not in the answer of {listing.label}",
-            )
-        else:
-            walk.report(
-                check_name,
-                "Deleted item still listed",
-                steps,
-                f"id {item.id!r} is still in the answer of {listing.label}",
-            )
-
-
-def check_unchanged(
-    walk: FamilyWalk, check_name: str, title: str, item: Created, before: Exchange, cause: Exchange
-) -> None:
-    after = walk.read(item)
-    if not after.succeeded:
-        if before.succeeded:
-            walk.report(
-                check_name,
-                title,
-                [item.exchange, cause, after],
-                f"{after.label} answered {after.status} after {cause.label}",
-            )
-        return
-    previous = walk.resource(before.body)
-    if not isinstance(previous, dict):
-        return
-    fields = walk.compared_fields(item.body)
-    changed = differences({name: previous.get(name) for name in fields}, walk.resource(after.body))
-    if changed:
-        walk.report(
-            check_name,
-            title,
-            [item.exchange, cause, after],
-            f"after {cause.label}: " + "; ".join(changed),
-        )
-
-
-def largest_page(listing: Operation | None) -> dict[str, Any] | None:
-    """The largest page size the list documents, so pagination hides as little as possible."""
-    if listing is None:
-        return None
-    for parameter in listing.parameters:
-        schema = parameter.node.get("schema") or {}
-        if (
-            parameter.location == "query"
-            and parameter.name in PAGE_SIZE_NAMES
-            and schema.get("type") == "integer"
-            and "maximum" in schema
-        ):
-            return {parameter.name: schema["maximum"]}
-    return None
-
-
-PAGE_SIZE_NAMES = ("limit", "per_page", "perPage", "page_size", "pageSize", "size")
-
-
-def if_match(walk: FamilyWalk, operation: Operation, item: Created) -> dict[str, str] | None:
-    """`If-Match` with the item's current ETag, when the operation documents the header."""
-    documented = any(
-        parameter.location == "header" and parameter.name.lower() == "if-match"
-        for parameter in operation.parameters
-    )
-    if not documented:
-        return None
-    etag = walk.read(item).headers.get("etag")
-    return {"If-Match": etag} if etag else None
-
-
-def _update_body(
-    walk: FamilyWalk, operation: Operation, target: Created, others: list[Created]
-) -> dict[str, Any] | None:
-    """A valid body differing from every item on as many compared fields as possible."""
-    bodies = walk.bodies(operation, seed_offset=1)
-    existing = [item.body for item in [target, *others]]
-    best = max(bodies, key=lambda body: novelty(body, existing, walk.compared_fields), default=None)
-    if best is None or not any(
-        best.get(name) != target.body.get(name) for name in walk.compared_fields(best)
-    ):
-        return None
-    return best
-
-
-def _patch_change(
-    walk: FamilyWalk, operation: Operation, stored: dict[str, Any]
-) -> dict[str, Any] | None:
-    """One field, with a valid value unlike the stored one (a required field first)."""
-    for body in walk.bodies(operation, seed_offset=2):
-        for name in walk.compared_fields(body):
-            value = body[name]
-            if value not in (None, "", [], {}) and value != stored.get(name):
-                return {name: value}
-    return None
-
-
 def _any_patch(walk: FamilyWalk, operation: Operation) -> dict[str, Any]:
-    bodies = walk.bodies(operation, seed_offset=2)
+    bodies = walk.bodies(operation)
     return bodies[0] if bodies else {}
 
 

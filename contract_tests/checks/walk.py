@@ -53,7 +53,6 @@ class FamilyOutcome:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    requests: int = 0
 
 
 class FamilyWalk:
@@ -68,7 +67,6 @@ class FamilyWalk:
         *,
         excluded: Iterable[str] = (),
         intruders: Iterable[CheckClient] = (),
-        bodies: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.document = document
         self.family = family
@@ -80,7 +78,8 @@ class FamilyWalk:
         self.items: list[Created] = []
         self.parent_values: dict[str, Any] = {}
         self._parents: list[tuple[CrudFamily, dict[str, Any]]] = []
-        self._bodies = bodies if bodies is not None else {}
+        self._bodies: dict[str, list[dict[str, Any]]] = {}
+        self.id_missing = False
         sent = set(document.properties(family.create.json_schema()))
         self.sent_fields = sent
         self.read_fields = _resource_fields(document, family.read, sent) or sent
@@ -108,7 +107,6 @@ class FamilyWalk:
         for family, values in reversed(self._parents):
             if family.delete is not None:
                 self.client.call(family.delete, path=values)
-        self.outcome.requests = len(self.client.statuses)
 
     # -- creating --------------------------------------------------------------------------
     def make_parent(self, family: CrudFamily) -> dict[str, Any] | None:
@@ -141,7 +139,7 @@ class FamilyWalk:
         for body in _most_distinct_first(bodies, self.compared_fields):
             created = self.create(body)
             if created is None:
-                if self._no_id:
+                if self.id_missing:
                     return None
                 continue
             items.append(created)
@@ -152,8 +150,6 @@ class FamilyWalk:
         )
         return None
 
-    _no_id = False
-
     def create(self, body: Any, client: CheckClient | None = None) -> Created | None:
         """Create one item; `None` when the create fails or its id cannot be found."""
         exchange = (client or self.client).call(
@@ -163,7 +159,7 @@ class FamilyWalk:
             return None
         located = locate_id(self.family, exchange)
         if located is None:
-            self._no_id = True
+            self.id_missing = True
             self.note(
                 "CRUD checks skipped, the create answer has no id "
                 f"(looked at {', '.join(self.family.id_keys)} at the top level, in any "
@@ -173,15 +169,20 @@ class FamilyWalk:
         item_id, pointer = located
         return Created(item_id, pointer, body, exchange, self.resource(exchange.body))
 
-    def bodies(self, operation: Operation, seed_offset: int = 0) -> list[dict[str, Any]]:
-        """Valid bodies for an operation, drawn once per walk."""
-        cache_key = f"{operation.label}#{seed_offset}"
+    def bodies(self, operation: Operation) -> list[dict[str, Any]]:
+        """Valid bodies for an operation, drawn once per walk and request schema.
+
+        Operations with the same request schema (a create and its PUT, often) share one draw:
+        generating bodies is the costliest part of a walk.
+        """
+        schema = operation.json_schema()
+        cache_key = json.dumps(schema, sort_keys=True, default=str)
         if cache_key not in self._bodies:
             self._bodies[cache_key] = request_bodies(
                 self.document,
                 operation,
                 self.client.api_operation(operation),
-                seed=self.seed + seed_offset,
+                seed=self.seed,
                 count=BODY_SAMPLES,
             )
         return self._bodies[cache_key]
@@ -207,7 +208,7 @@ class FamilyWalk:
         item_id = item.id if isinstance(item, Created) else item
         return self.call_item(self.family.read, item_id, client=client)
 
-    def list(
+    def list_items(
         self, query: dict[str, Any] | None = None, client: CheckClient | None = None
     ) -> Exchange | None:
         """One call of the list operation (`None` when the family has none)."""

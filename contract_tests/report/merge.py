@@ -34,6 +34,9 @@ def merge_results(parts: Sequence[ShardResult]) -> RunResult:
                 merged.findings.append(finding)
         merged.errors += [error for error in result.errors if error not in merged.errors]
         merged.notes += [note for note in result.notes if note not in merged.notes]
+        merged.families += [entry for entry in result.families if entry not in merged.families]
+        merged.warnings += [text for text in result.warnings if text not in merged.warnings]
+        merged.strict = merged.strict or result.strict
         for entry in result.coverage:
             key = (entry.document, entry.operation)
             if key in coverage_by_operation:
