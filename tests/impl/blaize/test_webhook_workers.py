@@ -15,7 +15,12 @@ from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin
 from tests.impl.blaize.receiver import Receiver
 from tests.impl.blaize.test_accounts_and_companies import new_user
-from tests.impl.blaize.test_webhooks import ctx, new_webhook, receiver  # noqa: F401 (fixtures)
+from tests.impl.blaize.test_webhooks import (  # noqa: F401 (fixtures)
+    blaize_env,
+    ctx,
+    new_webhook,
+    receiver,
+)
 
 USERS = 12
 
