@@ -277,11 +277,7 @@ def test_a_killed_server_loses_no_acknowledged_write(database_url: str, tmp_path
         pers_folder = data / "storage" / "pers" / "acme" / "token" / "crash"
         for name, body in ledger.uploads.items():
             assert (pers_folder / f"{name}.bin").read_bytes() == body, name
-        listed = httpx.get(
-            f"{restarted.origin}/chainsite/v1/upload",
-            params={"limit": 100},
-            headers={"Authorization": f"Bearer {chainsite}"},
-        ).json()["data"]["data"]
+        listed = _all_chainsite_files(restarted.origin, chainsite)
         names = {record["name"] for record in listed}
         assert set(ledger.chainsite_ids) <= {record["_id"] for record in listed}
         on_disk = {
@@ -354,3 +350,18 @@ def test_sigterm_drains_requests_in_flight_and_bounds_slow_clients(tmp_path: Pat
     assert code in STOPPED_CLEANLY
     stored = tmp_path / "data" / "storage" / "pers" / "acme" / "token" / "term" / "term.bin"
     assert stored.read_bytes() == body
+
+
+def _all_chainsite_files(origin: str, token: str) -> list[dict[str, Any]]:
+    """Every file record of the Chainsite user, page after page."""
+    records: list[dict[str, Any]] = []
+    for page in range(1, 1000):
+        batch = httpx.get(
+            f"{origin}/chainsite/v1/upload",
+            params={"limit": 100, "page": page},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["data"]["data"]
+        records.extend(batch)
+        if len(batch) < 100:
+            return records
+    raise AssertionError("more than 1000 pages of files")
