@@ -43,6 +43,8 @@ from contractkit.mock.types import MockRequest, MockResponse, mapping_at
 from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_HEX_ID = re.compile(r"^(?=.*[a-f])[0-9a-f]{12,}$|^(?=.*[A-F])[0-9A-F]{12,}$")
+"""Fixed-length hexadecimal ids (MongoDB ObjectIds, hashes): numbered in their last digits."""
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
 _ID_ATTEMPTS = 100
 NAMESPACE_HEADER = "x-mock-namespace"
@@ -267,6 +269,9 @@ class StateStore:
         if _UUID.match(template):
             rng = seeded_rng(self.responder.seed, resource.collection, count)
             return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        if _HEX_ID.match(template):
+            digits = format(count, "08x" if template.islower() or template.isdigit() else "08X")
+            return template[: max(len(template) - len(digits), 0)] + digits[-len(template) :]
         return str(count)
 
     def _new_item(

@@ -1,0 +1,84 @@
+"""Ids of stored resources keep the shape their schema asks for, and stay unique."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import yaml
+
+from contractkit.pytest_plugin import build_mock_app
+
+OBJECT_ID = {"type": "string", "pattern": "^[0-9a-f]{24}$", "example": "68123badaa855ca20cdf6451"}
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "notes", "version": "1"},
+    "paths": {
+        "/notes": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/New"}}
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "created",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Note"}}
+                        },
+                    }
+                },
+            }
+        },
+        "/notes/{_id}": {
+            "get": {
+                "parameters": [
+                    {"name": "_id", "in": "path", "required": True, "schema": OBJECT_ID}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "one",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Note"}}
+                        },
+                    },
+                    "404": {"description": "none"},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "New": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": {"type": "string"}},
+            },
+            "Note": {
+                "type": "object",
+                "required": ["_id", "text"],
+                "properties": {"_id": OBJECT_ID, "text": {"type": "string"}},
+            },
+        }
+    },
+}
+
+
+async def test_object_ids_are_numbered_in_their_own_shape(tmp_path: Path) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(yaml.safe_dump(DOCUMENT), encoding="utf-8")
+    app = build_mock_app(spec, stateful=True, seed=1)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        created = [
+            (await client.post("/notes", json={"text": f"note {n}"})).json() for n in range(5)
+        ]
+        ids = [note["_id"] for note in created]
+        assert len(set(ids)) == 5
+        assert all(len(i) == 24 and all(c in "0123456789abcdef" for c in i) for i in ids)
+        for note in created:
+            read = await client.get(f"/notes/{note['_id']}")
+            assert read.status_code == 200
+            assert read.json()["text"] == note["text"]
