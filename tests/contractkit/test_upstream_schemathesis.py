@@ -30,6 +30,10 @@ BASE_ENV = {
     "BLAIZE_MASTER_KEY": "upstream-blaize-master-key-long-enough-0123456",
     "BLAIZE_ARGON2_TIME_COST": "1",
     "BLAIZE_ARGON2_MEMORY_KIB": "1024",
+    # The seed's webhook examples (and values generated from the `uri` schema) may name
+    # loopback or private hosts, which only an operator's setting lets through; the refusal
+    # itself is tested in tests/impl/blaize/test_webhook_targets.py.
+    "BLAIZE_WEBHOOK_ALLOW_PRIVATE": "1",
 }
 
 Credential = Callable[[dict[str, str]], str]
