@@ -2,7 +2,10 @@
 
 POST on a collection stores the created resource under a fresh id; GET on the item answers
 it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
-collection lists what exists (``limit``/``offset`` honoured). Bodies keep the shape each
+collection lists what exists (``limit``/``offset`` honoured), only the resources whose fields
+equal the query parameters that name them (``GET /pets?status=sold``; several parameters AND
+together, repeated values or an array parameter's items OR together; parameters naming no field,
+pagination and sorting parameters are ignored). Bodies keep the shape each
 response documents: the resource or the list is put where the schema has it, generated
 parts around it; required fields the stored resource lacks are filled in, and fields the
 schema would reject fall back to generated values. A create whose body is an array, where
@@ -44,6 +47,14 @@ from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
+_NOT_FILTERS = frozenset(
+    (
+        *_PAGE_SIZE,
+        *("offset", "page", "cursor", "after", "before", "start", "skip", "top"),
+        *("sort", "sort_by", "sortby", "order", "order_by", "orderby", "direction", "dir"),
+        *("fields", "expand", "include", "q", "search"),
+    )
+)
 _ID_ATTEMPTS = 100
 NAMESPACE_HEADER = "x-mock-namespace"
 NAMESPACE_LIMIT = 200
@@ -102,6 +113,54 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     return item
 
 
+def _text(value: Any) -> str:
+    """A value as a query string would spell it (``true``, ``2`` for ``2.0``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _matches(field: Any, wanted: set[str]) -> bool:
+    """Whether a stored field equals one of ``wanted`` (an array field: contains one)."""
+    if isinstance(field, list):
+        return any(_text(entry) in wanted for entry in field)
+    return _text(field) in wanted
+
+
+def list_filters(
+    query: list[tuple[str, str]], parameters: dict[str, Any], fields: set[str]
+) -> dict[str, set[str]]:
+    """The query parameters that name a field of the listed resources, with the wanted values.
+
+    ``parameters`` are the validated ones (an array parameter gives its items); ``fields`` the
+    names the resources have. Pagination, sorting and Prism's ``__`` parameters never filter.
+    """
+    filters: dict[str, set[str]] = {}
+    for name, raw in query:
+        if name.startswith("__") or name.lower() in _NOT_FILTERS or name not in fields:
+            continue
+        value = parameters.get(name, raw)
+        values = value if isinstance(value, list) else [value if name in parameters else raw]
+        filters.setdefault(name, set()).update(_text(v) for v in values)
+    return filters
+
+
+def filtered(items: list[Any], filters: dict[str, set[str]]) -> list[Any]:
+    """The items whose every filtered field has one of the wanted values."""
+    if not filters:
+        return items
+    return [
+        item
+        for item in items
+        if isinstance(item, dict)
+        and all(name in item and _matches(item[name], want) for name, want in filters.items())
+    ]
+
+
 def _merge_patch(target: Any, patch: Any) -> Any:
     if not isinstance(patch, dict) or not isinstance(target, dict):
         return patch
@@ -150,7 +209,7 @@ class StateStore:
         if role == "create":
             return self._create(resource, operation, negotiated, place, validation, request)
         if role == "list":
-            return self._list(resource, operation, negotiated, place, validation)
+            return self._list(resource, operation, negotiated, place, validation, request)
         key = params.get(resource.id_param, "")
         stored: JSONObject | None
         if role == "read":
@@ -368,6 +427,7 @@ class StateStore:
         negotiated: Negotiated,
         place: tuple[str, str],
         validation: ValidationResult,
+        request: MockRequest,
     ) -> MockResponse | None:
         media = self._media(negotiated)
         if media is None or media.schema is None:
@@ -375,7 +435,12 @@ class StateStore:
         path = locate_list(media.schema)
         if path is None:
             return None
+        node = list_items_node(media.schema, path)
         items = [item for _, item in self.backend.items(*place)]
+        if request.query:
+            fields = set(mapping_at(flatten_schema(media.schema, node), "properties"))
+            fields.update(name for item in items if isinstance(item, dict) for name in item)
+            items = filtered(items, list_filters(request.query, validation.parameters, fields))
         offset = validation.parameters.get("offset")
         size = next(
             (
@@ -387,7 +452,6 @@ class StateStore:
         )
         start = offset if isinstance(offset, int) and offset > 0 else 0
         page = items[start : start + size] if isinstance(size, int) else items[start:]
-        node = list_items_node(media.schema, path)
         page = [
             self._fitted(operation, media.schema, node, item, None, (negotiated.status, "entry"))
             if isinstance(item, dict)
@@ -410,4 +474,13 @@ class StateStore:
         )
 
 
-__all__ = ["NAMESPACE_HEADER", "StateStore", "bucket_name", "fit", "json_media", "namespace_of"]
+__all__ = [
+    "NAMESPACE_HEADER",
+    "StateStore",
+    "bucket_name",
+    "filtered",
+    "fit",
+    "json_media",
+    "list_filters",
+    "namespace_of",
+]
