@@ -40,11 +40,6 @@ def resource_path(operation: Operation, params: dict[str, str]) -> Segments:
     )
 
 
-def _refused(marks: set[Segments], operation: Operation, path: Segments) -> bool:
-    deepest = len(path) - 1 if operation.method in _CREATING else len(path)
-    return any(path[:size] in marks for size in range(1, deepest + 1))
-
-
 class DeletedPaths:
     """The marks left by successful DELETEs, per mock process."""
 
@@ -106,8 +101,12 @@ class StoredDeletedPaths:
         """Nothing of its own: the backend's ``clear`` forgets the marks with the resources."""
 
     def refuses(self, operation: Operation, path: Segments, namespace: str = "") -> bool:
-        """As :meth:`DeletedPaths.refuses`."""
-        return _refused(set(self._marks(namespace)), operation, path)
+        """As :meth:`DeletedPaths.refuses`: one lookup per enclosing path, however many marks."""
+        deepest = len(path) - 1 if operation.method in _CREATING else len(path)
+        return any(
+            self.backend.get(namespace, self.BUCKET, json.dumps(list(path[:size]))) is not None
+            for size in range(1, deepest + 1)
+        )
 
     def record(
         self, operation: Operation, path: Segments, status: int, namespace: str = ""

@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from contractkit.mock.document.model import MediaType, Operation
@@ -57,6 +58,7 @@ _NOT_FILTERS = frozenset(
 )
 _ID_ATTEMPTS = 100
 NAMESPACE_HEADER = "x-mock-namespace"
+T = TypeVar("T")
 NAMESPACE_LIMIT = 200
 
 
@@ -86,6 +88,22 @@ def _put(value: Any, path: tuple[str, ...], inner: Any) -> Any:
     return {**value, path[0]: _put(value.get(path[0]), path[1:], inner)}
 
 
+_FLATTENED: dict[int, tuple[CompiledSchema, dict[str, Any]]] = {}
+_MEMO_LIMIT = 4096
+
+
+def _flattened(schema: CompiledSchema) -> dict[str, Any]:
+    """``schema``'s root flattened, once per compiled schema (they live as long as the mock)."""
+    found = _FLATTENED.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    if len(_FLATTENED) >= _MEMO_LIMIT:
+        _FLATTENED.clear()
+    flat = flatten_schema(schema, schema.schema)
+    _FLATTENED[id(schema)] = (schema, flat)
+    return flat
+
+
 def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str, Any]:
     """``item`` made to conform to ``schema`` (an object schema) as far as field swaps allow.
 
@@ -93,7 +111,7 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     generated for ``schema``), or are dropped; a closed schema drops unknown fields.
     """
     base = fallback if isinstance(fallback, dict) else {}
-    flat = flatten_schema(schema, schema.schema)
+    flat = _flattened(schema)
     properties = mapping_at(flat, "properties")
     if flat.get("additionalProperties") is False or flat.get("unevaluatedProperties") is False:
         item = {k: v for k, v in item.items() if k in properties}
@@ -180,6 +198,7 @@ class StateStore:
         self.backend = backend
         self.resources = infer_resources(operations)
         self._roles: dict[int, tuple[Resource, str]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         for resource in self.resources:
             for key, role in resource.operations.items():
                 self._roles[key] = (resource, role)
@@ -238,14 +257,38 @@ class StateStore:
 
     # -- building answers -----------------------------------------------------------
 
+    def _once(self, key: tuple[Any, ...], keep: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, computed once per ``key``; ``keep`` holds the objects whose ids are in
+        ``key`` (so an id is never taken for another object's). Values are never mutated."""
+        found = self._memo.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], keep, strict=True)):
+            return cast(T, found[1])
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        value = make()
+        self._memo[key] = (keep, value)
+        return value
+
+    def _object_slot(self, schema: CompiledSchema, resource: Resource) -> Any:
+        return self._once(
+            ("object", id(schema), resource.id_field),
+            (schema,),
+            lambda: object_slot(schema, resource.id_field),
+        )
+
     def _media(self, negotiated: Negotiated) -> MediaType | None:
         media = negotiated.media
         return media if media is not None and media.schema is not None else None
 
-    def _shell(self, operation: Operation, negotiated: Negotiated, salt: Any) -> Any:
+    def _shell(self, operation: Operation, negotiated: Negotiated, salt: str) -> Any:
+        """The generated answer around a resource or list (the same for every request)."""
         media = self._media(negotiated)
-        return (
-            self.responder.generate(operation, media, (negotiated.status, salt)) if media else None
+        if media is None:
+            return None
+        return self._once(
+            ("shell", id(operation), id(media), negotiated.status, salt),
+            (operation, media),
+            lambda: self.responder.generate(operation, media, (negotiated.status, salt)),
         )
 
     def _generated(self, operation: Operation, schema: CompiledSchema, salt: Any) -> Any:
@@ -265,7 +308,11 @@ class StateStore:
         """``item`` made to fit the object schema ``node`` (``around``: a value generated there)."""
         part = schema.subschema(node)
         if not isinstance(around, dict) or not part.is_valid(around):
-            around = self._generated(operation, part, salt)
+            around = self._once(
+                ("around", id(operation), id(part), salt),
+                (operation, part),
+                lambda: self._generated(operation, part, salt),
+            )
         return fit(part, item, around)
 
     def _answer(
@@ -279,7 +326,7 @@ class StateStore:
             shell = self._shell(operation, negotiated, "empty")
             return self._bytes(negotiated, shell, documented)
         assert media.schema is not None
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         shell = self._shell(operation, negotiated, "shell")
         if slot is None:
             return self._bytes(negotiated, shell, documented)
@@ -307,7 +354,7 @@ class StateStore:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return item
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         if slot is None:
             return item
         part = media.schema.subschema(slot[1])
@@ -377,7 +424,7 @@ class StateStore:
         documented = negotiated.response.key if negotiated.response else None
         if isinstance(validation.body, list):
             return self._create_many(resource, operation, negotiated, place, validation.body)
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         if slot is None:
             return None
         path, node = slot
@@ -432,12 +479,15 @@ class StateStore:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return None
-        path = locate_list(media.schema)
+        schema = media.schema
+        path = self._once(("list", id(schema)), (schema,), lambda: locate_list(schema))
         if path is None:
             return None
-        node = list_items_node(media.schema, path)
+        node = self._once(
+            ("entry", id(schema), path), (schema,), lambda: list_items_node(schema, path)
+        )
         items = [item for _, item in self.backend.items(*place)]
-        if request.query:
+        if request.query_string:
             fields = set(mapping_at(flatten_schema(media.schema, node), "properties"))
             fields.update(name for item in items if isinstance(item, dict) for name in item)
             items = filtered(items, list_filters(request.query, validation.parameters, fields))
