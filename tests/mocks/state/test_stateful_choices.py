@@ -93,6 +93,24 @@ def _document(tmp_path: Path) -> Path:
                 },
                 "delete": {"responses": {"204": {"description": "gone"}, "404": gone}},
             },
+            "/pets/{petId}/toys": {
+                "parameters": [
+                    {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "toys",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "items": {"type": "string"}}
+                                }
+                            },
+                        },
+                        "404": gone,
+                    }
+                },
+            },
         },
     }
     path = tmp_path / "pets.yaml"
@@ -150,5 +168,10 @@ async def test_a_matching_rule_wins_over_the_store(client: httpx.AsyncClient) ->
     # Without a matching rule the store answers, also for ids only examples are named by.
     assert (await client.get("/pets/7")).status_code == 404
     assert (await client.get("/pets")).json()["data"][0]["name"] == "Rex"
+    assert (await client.get(pet + "/toys")).status_code == 200
     assert (await client.delete(pet)).status_code == 204
     assert (await client.get(pet)).status_code == 404
+    # The engine's deletion mark refuses what lay beneath, until a create may have remade it.
+    assert (await client.get(pet + "/toys")).status_code == 404
+    assert (await client.post("/pets", json={"name": "Tom"})).status_code == 201
+    assert (await client.get(pet + "/toys")).status_code == 200
