@@ -101,12 +101,11 @@ class StoredDeletedPaths:
         """Nothing of its own: the backend's ``clear`` forgets the marks with the resources."""
 
     def refuses(self, operation: Operation, path: Segments, namespace: str = "") -> bool:
-        """As :meth:`DeletedPaths.refuses`: one lookup per enclosing path, however many marks."""
+        """As :meth:`DeletedPaths.refuses`: one lookup of the enclosing paths, however many
+        marks there are."""
         deepest = len(path) - 1 if operation.method in _CREATING else len(path)
-        return any(
-            self.backend.get(namespace, self.BUCKET, json.dumps(list(path[:size]))) is not None
-            for size in range(1, deepest + 1)
-        )
+        keys = [json.dumps(list(path[:size])) for size in range(1, deepest + 1)]
+        return self.backend.contains_any(namespace, self.BUCKET, keys)
 
     def record(
         self, operation: Operation, path: Segments, status: int, namespace: str = ""
