@@ -273,6 +273,8 @@ class MockEngine:
             if choice is not None:
                 chosen = True
                 prefer = Preferences(choice.status, choice.example, prefer.dynamic)
+            elif self.state is not None:
+                chosen, prefer = self._ruled_response(operation, prefer, accept, view)
         fault = self._fault(operation)
         tracked = bool(self.deleted) or operation.method == "delete"
         path = resource_path(operation, params) if tracked else ()
@@ -300,6 +302,26 @@ class MockEngine:
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
         return response
+
+    def _ruled_response(
+        self,
+        operation: Operation,
+        prefer: Preferences,
+        accept: str | None,
+        view: RequestView,
+    ) -> tuple[bool, Preferences]:
+        """Whether a rule on the response the store would answer names an example (which then
+        wins over the store, as an operation's rule does), and the preferences it makes."""
+        selector = self.selectors[id(operation)]
+        if not selector.response_rules:
+            return False, prefer
+        negotiated = self._negotiate(operation, prefer, accept)
+        if not isinstance(negotiated, Negotiated) or negotiated.response is None:
+            return False, prefer
+        example = selector.ruled_example(negotiated.response.key, view)
+        if example is None:
+            return False, prefer
+        return True, Preferences(prefer.code, example, prefer.dynamic)
 
     def _unrefusable(
         self,

@@ -20,6 +20,8 @@ is paired by name with the request: the request body example the body equals, th
 example the parameter equals, or the path parameter's value itself name the response example
 (``POST`` with the request example ``cat`` answers the response example ``cat``; ``GET
 /pets/2`` answers the response example ``2``). ``Prefer`` headers win over all of this.
+With ``--stateful``, a matching rule (on the operation, or on the response the store would
+answer) wins over the store; name pairing does not: the stored resource answers.
 """
 
 from __future__ import annotations
@@ -240,12 +242,17 @@ class Selector:
         rule = first_match(self.rules, view) if self.rules else None
         return None if rule is None else Choice(rule.status, rule.example)
 
-    def example_for(self, response_key: str, media: MediaType, view: RequestView) -> str | None:
-        """The response example the request selects: a response rule, else a paired name."""
+    def ruled_example(self, response_key: str, view: RequestView) -> str | None:
+        """The example a matching rule on the response ``response_key`` names, if any."""
         rules = self.response_rules.get(response_key)
         rule = first_match(rules, view) if rules else None
-        if rule is not None:
-            return rule.example
+        return None if rule is None else rule.example
+
+    def example_for(self, response_key: str, media: MediaType, view: RequestView) -> str | None:
+        """The response example the request selects: a response rule, else a paired name."""
+        ruled = self.ruled_example(response_key, view)
+        if ruled is not None:
+            return ruled
         examples = read_examples(media, self.operation.workspace)
         if len(examples.usable) < 2:
             return None

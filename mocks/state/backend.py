@@ -49,6 +49,11 @@ class StateBackend(ABC):
     def get(self, namespace: str, bucket: str, key: str) -> JSONObject | None:
         """The object stored under ``key``, or ``None``."""
 
+    def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
+        """Whether an object is stored under any of ``keys`` (one round trip where the engine
+        allows)."""
+        return any(self.get(namespace, bucket, key) is not None for key in keys)
+
     @abstractmethod
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         """Store a new object; ``False`` (and nothing written) when ``key`` is taken."""

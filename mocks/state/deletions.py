@@ -40,11 +40,6 @@ def resource_path(operation: Operation, params: dict[str, str]) -> Segments:
     )
 
 
-def _refused(marks: set[Segments], operation: Operation, path: Segments) -> bool:
-    deepest = len(path) - 1 if operation.method in _CREATING else len(path)
-    return any(path[:size] in marks for size in range(1, deepest + 1))
-
-
 class DeletedPaths:
     """The marks left by successful DELETEs, per mock process."""
 
@@ -106,8 +101,11 @@ class StoredDeletedPaths:
         """Nothing of its own: the backend's ``clear`` forgets the marks with the resources."""
 
     def refuses(self, operation: Operation, path: Segments, namespace: str = "") -> bool:
-        """As :meth:`DeletedPaths.refuses`."""
-        return _refused(set(self._marks(namespace)), operation, path)
+        """As :meth:`DeletedPaths.refuses`: one lookup of the enclosing paths, however many
+        marks there are."""
+        deepest = len(path) - 1 if operation.method in _CREATING else len(path)
+        keys = [json.dumps(list(path[:size])) for size in range(1, deepest + 1)]
+        return self.backend.contains_any(namespace, self.BUCKET, keys)
 
     def record(
         self, operation: Operation, path: Segments, status: int, namespace: str = ""

@@ -85,6 +85,13 @@ class RedisBackend(StateBackend):
         found = self._call(lambda client: client.hget(items, key))
         return _load(found) if found is not None else None
 
+    def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
+        if not keys:
+            return False
+        items, _ = self._keys(namespace, bucket)
+        found = self._call(lambda client: client.hmget(items, keys))
+        return any(value is not None for value in found)
+
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         items, order = self._keys(namespace, bucket)
         sequence = f"{self._space(namespace)}sequence"

@@ -100,6 +100,18 @@ class SqliteBackend(StateBackend):
             ).fetchone()
         return _load(row[0]) if row is not None else None
 
+    def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
+        if not keys:
+            return False
+        marks = ", ".join("?" * len(keys))
+        with self._using() as connection:
+            row = connection.execute(
+                "SELECT 1 FROM contractkit_mock_items"
+                f" WHERE namespace = ? AND bucket = ? AND key IN ({marks}) LIMIT 1",
+                (namespace, bucket, *keys),
+            ).fetchone()
+        return row is not None
+
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         with self._using() as connection:
             cursor = connection.execute(

@@ -2,7 +2,10 @@
 
 POST on a collection stores the created resource under a fresh id; GET on the item answers
 it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
-collection lists what exists (``limit``/``offset`` honoured). Bodies keep the shape each
+collection lists what exists (``limit``/``offset`` honoured), only the resources whose fields
+equal the query parameters that name them (``GET /pets?status=sold``; several parameters AND
+together, repeated values or an array parameter's items OR together; parameters naming no field,
+pagination and sorting parameters are ignored). Bodies keep the shape each
 response documents: the resource or the list is put where the schema has it, generated
 parts around it; required fields the stored resource lacks are filled in, and fields the
 schema would reject fall back to generated values. A create whose body is an array, where
@@ -19,7 +22,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from contractkit.mock.document.model import MediaType, Operation
@@ -46,8 +50,17 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _HEX_ID = re.compile(r"^(?=.*[a-f])[0-9a-f]{12,}$|^(?=.*[A-F])[0-9A-F]{12,}$")
 """Fixed-length hexadecimal ids (MongoDB ObjectIds, hashes): numbered in their last digits."""
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
+_NOT_FILTERS = frozenset(
+    (
+        *_PAGE_SIZE,
+        *("offset", "page", "cursor", "after", "before", "start", "skip", "top"),
+        *("sort", "sort_by", "sortby", "order", "order_by", "orderby", "direction", "dir"),
+        *("fields", "expand", "include", "q", "search"),
+    )
+)
 _ID_ATTEMPTS = 100
 NAMESPACE_HEADER = "x-mock-namespace"
+T = TypeVar("T")
 NAMESPACE_LIMIT = 200
 
 
@@ -77,6 +90,22 @@ def _put(value: Any, path: tuple[str, ...], inner: Any) -> Any:
     return {**value, path[0]: _put(value.get(path[0]), path[1:], inner)}
 
 
+_FLATTENED: dict[int, tuple[CompiledSchema, dict[str, Any]]] = {}
+_MEMO_LIMIT = 4096
+
+
+def _flattened(schema: CompiledSchema) -> dict[str, Any]:
+    """``schema``'s root flattened, once per compiled schema (they live as long as the mock)."""
+    found = _FLATTENED.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    if len(_FLATTENED) >= _MEMO_LIMIT:
+        _FLATTENED.clear()
+    flat = flatten_schema(schema, schema.schema)
+    _FLATTENED[id(schema)] = (schema, flat)
+    return flat
+
+
 def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str, Any]:
     """``item`` made to conform to ``schema`` (an object schema) as far as field swaps allow.
 
@@ -84,7 +113,7 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     generated for ``schema``), or are dropped; a closed schema drops unknown fields.
     """
     base = fallback if isinstance(fallback, dict) else {}
-    flat = flatten_schema(schema, schema.schema)
+    flat = _flattened(schema)
     properties = mapping_at(flat, "properties")
     if flat.get("additionalProperties") is False or flat.get("unevaluatedProperties") is False:
         item = {k: v for k, v in item.items() if k in properties}
@@ -102,6 +131,54 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
             else:
                 item.pop(name, None)
     return item
+
+
+def _text(value: Any) -> str:
+    """A value as a query string would spell it (``true``, ``2`` for ``2.0``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _matches(field: Any, wanted: set[str]) -> bool:
+    """Whether a stored field equals one of ``wanted`` (an array field: contains one)."""
+    if isinstance(field, list):
+        return any(_text(entry) in wanted for entry in field)
+    return _text(field) in wanted
+
+
+def list_filters(
+    query: list[tuple[str, str]], parameters: dict[str, Any], fields: set[str]
+) -> dict[str, set[str]]:
+    """The query parameters that name a field of the listed resources, with the wanted values.
+
+    ``parameters`` are the validated ones (an array parameter gives its items); ``fields`` the
+    names the resources have. Pagination, sorting and Prism's ``__`` parameters never filter.
+    """
+    filters: dict[str, set[str]] = {}
+    for name, raw in query:
+        if name.startswith("__") or name.lower() in _NOT_FILTERS or name not in fields:
+            continue
+        value = parameters.get(name, raw)
+        values = value if isinstance(value, list) else [value if name in parameters else raw]
+        filters.setdefault(name, set()).update(_text(v) for v in values)
+    return filters
+
+
+def filtered(items: list[Any], filters: dict[str, set[str]]) -> list[Any]:
+    """The items whose every filtered field has one of the wanted values."""
+    if not filters:
+        return items
+    return [
+        item
+        for item in items
+        if isinstance(item, dict)
+        and all(name in item and _matches(item[name], want) for name, want in filters.items())
+    ]
 
 
 def _merge_patch(target: Any, patch: Any) -> Any:
@@ -123,6 +200,7 @@ class StateStore:
         self.backend = backend
         self.resources = infer_resources(operations)
         self._roles: dict[int, tuple[Resource, str]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         for resource in self.resources:
             for key, role in resource.operations.items():
                 self._roles[key] = (resource, role)
@@ -152,7 +230,7 @@ class StateStore:
         if role == "create":
             return self._create(resource, operation, negotiated, place, validation, request)
         if role == "list":
-            return self._list(resource, operation, negotiated, place, validation)
+            return self._list(resource, operation, negotiated, place, validation, request)
         key = params.get(resource.id_param, "")
         stored: JSONObject | None
         if role == "read":
@@ -181,14 +259,38 @@ class StateStore:
 
     # -- building answers -----------------------------------------------------------
 
+    def _once(self, key: tuple[Any, ...], keep: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, computed once per ``key``; ``keep`` holds the objects whose ids are in
+        ``key`` (so an id is never taken for another object's). Values are never mutated."""
+        found = self._memo.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], keep, strict=True)):
+            return cast(T, found[1])
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        value = make()
+        self._memo[key] = (keep, value)
+        return value
+
+    def _object_slot(self, schema: CompiledSchema, resource: Resource) -> Any:
+        return self._once(
+            ("object", id(schema), resource.id_field),
+            (schema,),
+            lambda: object_slot(schema, resource.id_field),
+        )
+
     def _media(self, negotiated: Negotiated) -> MediaType | None:
         media = negotiated.media
         return media if media is not None and media.schema is not None else None
 
-    def _shell(self, operation: Operation, negotiated: Negotiated, salt: Any) -> Any:
+    def _shell(self, operation: Operation, negotiated: Negotiated, salt: str) -> Any:
+        """The generated answer around a resource or list (the same for every request)."""
         media = self._media(negotiated)
-        return (
-            self.responder.generate(operation, media, (negotiated.status, salt)) if media else None
+        if media is None:
+            return None
+        return self._once(
+            ("shell", id(operation), id(media), negotiated.status, salt),
+            (operation, media),
+            lambda: self.responder.generate(operation, media, (negotiated.status, salt)),
         )
 
     def _generated(self, operation: Operation, schema: CompiledSchema, salt: Any) -> Any:
@@ -208,7 +310,11 @@ class StateStore:
         """``item`` made to fit the object schema ``node`` (``around``: a value generated there)."""
         part = schema.subschema(node)
         if not isinstance(around, dict) or not part.is_valid(around):
-            around = self._generated(operation, part, salt)
+            around = self._once(
+                ("around", id(operation), id(part), salt),
+                (operation, part),
+                lambda: self._generated(operation, part, salt),
+            )
         return fit(part, item, around)
 
     def _answer(
@@ -222,7 +328,7 @@ class StateStore:
             shell = self._shell(operation, negotiated, "empty")
             return self._bytes(negotiated, shell, documented)
         assert media.schema is not None
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         shell = self._shell(operation, negotiated, "shell")
         if slot is None:
             return self._bytes(negotiated, shell, documented)
@@ -250,7 +356,7 @@ class StateStore:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return item
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         if slot is None:
             return item
         part = media.schema.subschema(slot[1])
@@ -323,7 +429,7 @@ class StateStore:
         documented = negotiated.response.key if negotiated.response else None
         if isinstance(validation.body, list):
             return self._create_many(resource, operation, negotiated, place, validation.body)
-        slot = object_slot(media.schema, resource.id_field)
+        slot = self._object_slot(media.schema, resource)
         if slot is None:
             return None
         path, node = slot
@@ -373,14 +479,23 @@ class StateStore:
         negotiated: Negotiated,
         place: tuple[str, str],
         validation: ValidationResult,
+        request: MockRequest,
     ) -> MockResponse | None:
         media = self._media(negotiated)
         if media is None or media.schema is None:
             return None
-        path = locate_list(media.schema)
+        schema = media.schema
+        path = self._once(("list", id(schema)), (schema,), lambda: locate_list(schema))
         if path is None:
             return None
+        node = self._once(
+            ("entry", id(schema), path), (schema,), lambda: list_items_node(schema, path)
+        )
         items = [item for _, item in self.backend.items(*place)]
+        if request.query_string:
+            fields = set(mapping_at(flatten_schema(media.schema, node), "properties"))
+            fields.update(name for item in items if isinstance(item, dict) for name in item)
+            items = filtered(items, list_filters(request.query, validation.parameters, fields))
         offset = validation.parameters.get("offset")
         size = next(
             (
@@ -392,7 +507,6 @@ class StateStore:
         )
         start = offset if isinstance(offset, int) and offset > 0 else 0
         page = items[start : start + size] if isinstance(size, int) else items[start:]
-        node = list_items_node(media.schema, path)
         page = [
             self._fitted(operation, media.schema, node, item, None, (negotiated.status, "entry"))
             if isinstance(item, dict)
@@ -415,4 +529,13 @@ class StateStore:
         )
 
 
-__all__ = ["NAMESPACE_HEADER", "StateStore", "bucket_name", "fit", "json_media", "namespace_of"]
+__all__ = [
+    "NAMESPACE_HEADER",
+    "StateStore",
+    "bucket_name",
+    "filtered",
+    "fit",
+    "json_media",
+    "list_filters",
+    "namespace_of",
+]

@@ -69,6 +69,19 @@ def test_insert_get_update_delete_in_creation_order(backend: StateBackend, names
     assert backend.items(namespace, "/pets") == [("1", {"id": 1, "name": "Rex"})]
 
 
+def test_contains_any_looks_up_several_keys_of_one_bucket(
+    backend: StateBackend, namespace: str
+) -> None:
+    assert backend.insert(namespace, "/pets", "1", {"id": 1})
+    assert backend.insert(namespace, "/toys", "2", {"id": 2})
+    assert backend.contains_any(namespace, "/pets", ["9", "1"])
+    assert not backend.contains_any(namespace, "/pets", ["9", "2"])
+    assert not backend.contains_any(namespace, "/pets", [])
+    assert not backend.contains_any(namespace + "-other", "/pets", ["1"])
+    assert backend.delete(namespace, "/pets", "1")
+    assert not backend.contains_any(namespace, "/pets", ["1"])
+
+
 def test_clear_forgets_one_namespace_or_all(location: str, namespace: str) -> None:
     backend = open_backend(location)
     other = f"{namespace}-other"
