@@ -33,31 +33,20 @@ def blaize_env(blaize_env: dict[str, str]) -> dict[str, str]:
 
 
 def contract_documents(specs_root: Path) -> list[Path]:
-    """The served documents in serving order, except that ``users`` runs before
-    ``user_schema``, and ``decision_engine`` also runs once before ``request_rules``.
+    """The served documents in serving order, with ``decision_engine`` also run once just
+    before ``request_rules``.
 
-    The run stores whatever the fuzzer sends, and some of it changes what later requests may
-    do, as documented:
-
-    - ``PUT /v3/schema/users/{slug}`` can leave fields in the tenant's User Schema (one run
-      left a required field ``0``): every later ``POST /v3/users`` without that attribute,
-      or with an attribute the schema lacks, is then a 409, so ``users`` would never see a
-      201. ``users`` runs first, on a tenant without a User Schema. It runs only there:
-      run a second time after ``user_schema``, the same seeded requests meet the users the
-      first run stored, and Hypothesis stops with "unreliable results" (a request failed
-      once and not on its replay). How the User Schema constrains users is tested in
-      ``test_users``.
-    - ``PUT /v3/request-rules`` stores rules with arbitrary scripts (with this seed a rule
-      is replaced by one without conditions, so it applies to every request, whose
-      ``requirements_script`` is ``path`` and throws a ReferenceError): every later
-      decision is then a 409 ``script_error``, so ``decision_engine`` would never see a
-      200. It runs once on the tenant before any rule is stored (where its 200 is asserted
-      below), and still after ``request_rules`` (the answers under the rules the run stored
-      are checked against the document as before). Decisions by working rules are tested in
-      ``test_decision_engine`` and ``test_paywall_scenarios``.
+    The fuzzing of ``PUT /v3/request-rules`` stores rules with arbitrary scripts: with this
+    seed a rule is replaced by one without conditions (so it applies to every request) whose
+    ``requirements_script`` is ``path``, which throws a ReferenceError. As documented, every
+    later decision then ends in 409 ``script_error``, so after the rules document
+    ``POST /v3/decision-engine`` can never answer 200. Deciding is therefore also run on the
+    tenant before the run has stored any rule (its 200 is asserted below), and still after
+    the rules document (the answers to the rules the run stored are checked against the
+    document as before). Decisions by working rules are tested in ``test_decision_engine``
+    and ``test_paywall_scenarios``.
     """
-    stems = [stem for stem in SERVED_DOCUMENTS if stem != "users"]
-    stems.insert(stems.index("user_schema"), "users")
+    stems = list(SERVED_DOCUMENTS)
     stems.insert(stems.index("request_rules"), "decision_engine")
     return [specs_root / "blaize" / f"{stem}.yaml" for stem in stems]
 
