@@ -506,6 +506,8 @@ class StateStore:
             None,
         )
         start = offset if isinstance(offset, int) and offset > 0 else 0
+        if isinstance(size, int) and start == 0:
+            start = _page_start(operation, validation.parameters, size)
         page = items[start : start + size] if isinstance(size, int) else items[start:]
         page = [
             self._fitted(operation, media.schema, node, item, None, (negotiated.status, "entry"))
@@ -539,3 +541,19 @@ __all__ = [
     "list_filters",
     "namespace_of",
 ]
+
+
+_PAGE_NUMBER = ("page", "page_number", "pagenumber")
+
+
+def _page_start(operation: Operation, values: dict[str, Any], size: int) -> int:
+    """Where a page-numbered list starts: pages count from 1 unless the parameter allows 0."""
+    for parameter in operation.parameters:
+        number = values.get(parameter.name)
+        if parameter.location != "query" or parameter.name.lower() not in _PAGE_NUMBER:
+            continue
+        if isinstance(number, int) and not isinstance(number, bool):
+            schema = parameter.spec.schema.node if parameter.spec.schema is not None else {}
+            first = 0 if isinstance(schema, dict) and schema.get("minimum") == 0 else 1
+            return max(number - first, 0) * size
+    return 0
