@@ -36,7 +36,12 @@ from contractkit.mock.negotiation.selection import RequestView, Selector, parsed
 from contractkit.mock.routing.router import Router
 from contractkit.mock.serving.observe import Coverage, RequestLog
 from contractkit.mock.state.backend import MEMORY, StateBackend, StateBackendError, open_backend
-from contractkit.mock.state.deletions import DeletedPaths, StoredDeletedPaths, resource_path
+from contractkit.mock.state.deletions import (
+    DeletedPaths,
+    StoredDeletedPaths,
+    TrackingPlan,
+    resource_path,
+)
 from contractkit.mock.state.store import (
     NAMESPACE_HEADER,
     NAMESPACE_LIMIT,
@@ -141,8 +146,15 @@ class MockEngine:
             if self.backend is not None
             else None
         )
+        state = self.state
+        plan = TrackingPlan(
+            self.operations,
+            state.role_of if state is not None else lambda operation: None,
+        )
         self.deleted: DeletedPaths | StoredDeletedPaths = (
-            StoredDeletedPaths(self.backend) if self.backend is not None else DeletedPaths()
+            StoredDeletedPaths(self.backend, plan)
+            if self.backend is not None
+            else DeletedPaths(plan)
         )
         self.selectors = {id(op): Selector(op) for op in self.operations}
         self._faults = random.Random(self.options.seed)
@@ -276,7 +288,7 @@ class MockEngine:
             elif self.state is not None:
                 chosen, prefer = self._ruled_response(operation, prefer, accept, view)
         fault = self._fault(operation)
-        tracked = bool(self.deleted) or operation.method == "delete"
+        tracked = self.deleted.plan.tracks(operation)
         path = resource_path(operation, params) if tracked else ()
         namespace = namespace_of(request.headers)
         response: MockResponse | None = None

@@ -25,6 +25,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
+from contractkit.mock.state.listing import Listing, Page, page_of
+
 JSONObject = dict[str, Any]
 Change = Callable[[JSONObject], JSONObject]
 
@@ -69,6 +71,21 @@ class StateBackend(ABC):
     @abstractmethod
     def items(self, namespace: str, bucket: str) -> list[tuple[str, JSONObject]]:
         """Every (key, object) of a bucket, oldest first."""
+
+    def page(self, namespace: str, bucket: str, listing: Listing) -> Page:
+        """The entries of a bucket that match ``listing``'s filters, one page of them, oldest
+        first (engines with a query language filter and page where the data lives)."""
+        return page_of([item for _, item in self.items(namespace, bucket)], listing)
+
+    def has_field(self, namespace: str, bucket: str, name: str) -> bool:
+        """Whether any object of the bucket has a field ``name``."""
+        return any(name in item for _, item in self.items(namespace, bucket))
+
+    def delete_prefixed(self, namespace: str, bucket: str, key: str, prefix: str) -> None:
+        """Remove the object under ``key`` and every object whose key starts with ``prefix``."""
+        for found, _ in self.items(namespace, bucket):
+            if found == key or found.startswith(prefix):
+                self.delete(namespace, bucket, found)
 
     @abstractmethod
     def clear(self, namespace: str | None = None) -> None:

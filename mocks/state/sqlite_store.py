@@ -3,6 +3,8 @@
 One connection per process (reopened after ``fork()``), the file in WAL mode so readers never
 wait for a writer, and writers serialised by SQLite itself: counters are one upsert statement,
 read-modify-write runs inside ``BEGIN IMMEDIATE``. ``seq`` (``AUTOINCREMENT``) orders a bucket.
+Lists are filtered, counted and paged in SQL (``json_extract``, ``json_each``), so a page costs
+the rows it shows rather than the whole bucket.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("
@@ -24,8 +27,50 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_counters ("
     " namespace TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY (namespace, name))",
+    "CREATE INDEX IF NOT EXISTS contractkit_mock_items_order"
+    " ON contractkit_mock_items (namespace, bucket, seq)",
 )
+_QUERY_TEXT = "contractkit_query_text"
 _BUSY_TIMEOUT_MS = 30_000
+
+
+def _sql_text(kind: str, value: str) -> str:
+    """SQL spelling a JSON value of type ``kind`` as :func:`query_text` does (a Python function
+    for the types SQL would spell differently: reals, objects and arrays)."""
+    return (
+        f"CASE {kind} WHEN 'text' THEN {value} WHEN 'integer' THEN CAST({value} AS TEXT)"
+        f" WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null'"
+        f" ELSE {_QUERY_TEXT}({kind}, {value}) END"
+    )
+
+
+def _query_text_of(kind: str, value: object) -> str:
+    if kind in ("object", "array") and isinstance(value, str):
+        return query_text(json.loads(value))
+    return query_text(value)
+
+
+def _json_path(name: str) -> str | None:
+    """The JSON path of a top-level field (``None`` for names a path cannot quote)."""
+    return None if '"' in name or "\\" in name else f'$."{name}"'
+
+
+def _filter_sql(paths: list[tuple[str, frozenset[str]]]) -> tuple[str, dict[str, object]]:
+    """The condition (and its named values) that keeps the rows whose fields match."""
+    clauses: list[str] = []
+    values: dict[str, object] = {}
+    for number, (path, wanted) in enumerate(paths):
+        names = [f"w{number}_{index}" for index in range(len(wanted))]
+        values.update(zip(names, sorted(wanted), strict=True))
+        values[f"p{number}"] = path
+        marks = ", ".join(f":{name}" for name in names)
+        kind, value = f"json_type(body, :p{number})", f"json_extract(body, :p{number})"
+        clauses.append(
+            f"(({kind} = 'array' AND EXISTS (SELECT 1 FROM json_each(body, :p{number}) AS e"
+            f" WHERE {_sql_text('e.type', 'e.value')} IN ({marks})))"
+            f" OR ({kind} <> 'array' AND {_sql_text(kind, value)} IN ({marks})))"
+        )
+    return "".join(f" AND {clause}" for clause in clauses), values
 
 
 class SqliteBackend(StateBackend):
@@ -52,6 +97,7 @@ class SqliteBackend(StateBackend):
             connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
+            connection.create_function(_QUERY_TEXT, 2, _query_text_of, deterministic=True)
             connection.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA:
                 connection.execute(statement)
@@ -155,6 +201,48 @@ class SqliteBackend(StateBackend):
                 (namespace, bucket),
             ).fetchall()
         return [(str(key), _load(body)) for key, body in rows]
+
+    def page(self, namespace: str, bucket: str, listing: Listing) -> Page:
+        paths = [(_json_path(name), wanted) for name, wanted in listing.filters.items()]
+        if any(path is None for path, _ in paths):
+            return super().page(namespace, bucket, listing)
+        condition, values = _filter_sql([(str(path), wanted) for path, wanted in paths])
+        where = f" WHERE namespace = :namespace AND bucket = :bucket{condition}"
+        values.update(namespace=namespace, bucket=bucket, start=listing.start)
+        values["size"] = -1 if listing.size is None else listing.size
+        with self._using() as connection:
+            rows = connection.execute(
+                f"SELECT body FROM contractkit_mock_items{where}"
+                " ORDER BY seq LIMIT :size OFFSET :start",
+                values,
+            ).fetchall()
+            total = None
+            if listing.count:
+                counted = connection.execute(
+                    f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values
+                ).fetchone()
+                total = int(counted[0])
+        return Page([_load(body) for (body,) in rows], total)
+
+    def has_field(self, namespace: str, bucket: str, name: str) -> bool:
+        path = _json_path(name)
+        if path is None:
+            return super().has_field(namespace, bucket, name)
+        with self._using() as connection:
+            row = connection.execute(
+                "SELECT 1 FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
+                " AND json_type(body, ?) IS NOT NULL LIMIT 1",
+                (namespace, bucket, path),
+            ).fetchone()
+        return row is not None
+
+    def delete_prefixed(self, namespace: str, bucket: str, key: str, prefix: str) -> None:
+        with self._using() as connection:
+            connection.execute(
+                "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
+                " AND (key = ? OR substr(key, 1, ?) = ?)",
+                (namespace, bucket, key, len(prefix), prefix),
+            )
 
     def clear(self, namespace: str | None = None) -> None:
         where, values = ("", ()) if namespace is None else (" WHERE namespace = ?", (namespace,))

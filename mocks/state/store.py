@@ -33,6 +33,7 @@ from contractkit.mock.generation.generator import flatten_schema, generate_valid
 from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
 from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
 from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.listing import Listing, query_text
 from contractkit.mock.state.resources import (
     COUNT_NAMES,
     Resource,
@@ -117,6 +118,8 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     properties = mapping_at(flat, "properties")
     if flat.get("additionalProperties") is False or flat.get("unevaluatedProperties") is False:
         item = {k: v for k, v in item.items() if k in properties}
+    if schema.is_valid(item):
+        return item
     replaced: set[str] = set()
     for _ in range(8):
         errors = schema.errors(item, limit=50)
@@ -133,52 +136,28 @@ def fit(schema: CompiledSchema, item: dict[str, Any], fallback: Any) -> dict[str
     return item
 
 
-def _text(value: Any) -> str:
-    """A value as a query string would spell it (``true``, ``2`` for ``2.0``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-
-def _matches(field: Any, wanted: set[str]) -> bool:
-    """Whether a stored field equals one of ``wanted`` (an array field: contains one)."""
-    if isinstance(field, list):
-        return any(_text(entry) in wanted for entry in field)
-    return _text(field) in wanted
-
-
 def list_filters(
-    query: list[tuple[str, str]], parameters: dict[str, Any], fields: set[str]
-) -> dict[str, set[str]]:
+    query: list[tuple[str, str]], parameters: dict[str, Any], is_field: Callable[[str], bool]
+) -> dict[str, frozenset[str]]:
     """The query parameters that name a field of the listed resources, with the wanted values.
 
-    ``parameters`` are the validated ones (an array parameter gives its items); ``fields`` the
-    names the resources have. Pagination, sorting and Prism's ``__`` parameters never filter.
+    ``parameters`` are the validated ones (an array parameter gives its items); ``is_field``
+    tells whether the resources have a field of that name (asked once per name). Pagination,
+    sorting and Prism's ``__`` parameters never filter.
     """
     filters: dict[str, set[str]] = {}
+    fields: dict[str, bool] = {}
     for name, raw in query:
-        if name.startswith("__") or name.lower() in _NOT_FILTERS or name not in fields:
+        if name.startswith("__") or name.lower() in _NOT_FILTERS:
+            continue
+        if name not in fields:
+            fields[name] = is_field(name)
+        if not fields[name]:
             continue
         value = parameters.get(name, raw)
         values = value if isinstance(value, list) else [value if name in parameters else raw]
-        filters.setdefault(name, set()).update(_text(v) for v in values)
-    return filters
-
-
-def filtered(items: list[Any], filters: dict[str, set[str]]) -> list[Any]:
-    """The items whose every filtered field has one of the wanted values."""
-    if not filters:
-        return items
-    return [
-        item
-        for item in items
-        if isinstance(item, dict)
-        and all(name in item and _matches(item[name], want) for name, want in filters.items())
-    ]
+        filters.setdefault(name, set()).update(query_text(v) for v in values)
+    return {name: frozenset(wanted) for name, wanted in filters.items()}
 
 
 def _merge_patch(target: Any, patch: Any) -> Any:
@@ -204,6 +183,12 @@ class StateStore:
         for resource in self.resources:
             for key, role in resource.operations.items():
                 self._roles[key] = (resource, role)
+
+    def role_of(self, operation: Operation) -> str | None:
+        """What ``operation`` does to a stored resource (``create``, ``list``, ``read``,
+        ``replace``, ``update``, ``delete``), or ``None`` when it is not part of one."""
+        found = self._roles.get(id(operation))
+        return found[1] if found is not None else None
 
     def reset(self, namespace: str | None = None) -> None:
         """Forget the stored resources of one namespace, or of all when ``None``."""
@@ -491,41 +476,39 @@ class StateStore:
         node = self._once(
             ("entry", id(schema), path), (schema,), lambda: list_items_node(schema, path)
         )
-        items = [item for _, item in self.backend.items(*place)]
-        if request.query_string:
-            fields = set(mapping_at(flatten_schema(media.schema, node), "properties"))
-            fields.update(name for item in items if isinstance(item, dict) for name in item)
-            items = filtered(items, list_filters(request.query, validation.parameters, fields))
-        offset = validation.parameters.get("offset")
-        size = next(
-            (
-                validation.parameters[n]
-                for n in _PAGE_SIZE
-                if isinstance(validation.parameters.get(n), int)
-            ),
-            None,
+        shell = self._shell(operation, negotiated, "list")
+        counted = self._once(
+            ("counted", id(operation), id(media), negotiated.status, path),
+            (operation, media),
+            lambda: _count_fields(_get(shell, path[:-1]) if path else None),
         )
-        start = offset if isinstance(offset, int) and offset > 0 else 0
-        if isinstance(size, int) and start == 0:
-            start = _page_start(operation, validation.parameters, size)
-        page = items[start : start + size] if isinstance(size, int) else items[start:]
+        properties = self._once(
+            ("fields", id(schema), path),
+            (schema,),
+            lambda: frozenset(mapping_at(flatten_schema(schema, node), "properties")),
+        )
+        filters = (
+            list_filters(
+                request.query,
+                validation.parameters,
+                lambda name: name in properties or self.backend.has_field(*place, name),
+            )
+            if request.query_string
+            else {}
+        )
+        start, size = _page_window(operation, validation.parameters)
+        found = self.backend.page(*place, Listing(filters, start, size, bool(counted)))
         page = [
-            self._fitted(operation, media.schema, node, item, None, (negotiated.status, "entry"))
+            self._fitted(operation, schema, node, item, None, (negotiated.status, "entry"))
             if isinstance(item, dict)
             else item
-            for item in page
+            for item in found.items
         ]
-        shell = self._shell(operation, negotiated, "list")
         value = _put(shell, path, page)
         container = _get(value, path[:-1]) if path else None
-        if isinstance(container, dict):
-            for name in list(container):
-                if (
-                    name.lower() in COUNT_NAMES
-                    and isinstance(container[name], int)
-                    and not isinstance(container[name], bool)
-                ):
-                    container[name] = len(items)
+        if isinstance(container, dict) and found.total is not None:
+            for name in counted:
+                container[name] = found.total
         return self._bytes(
             negotiated, value, negotiated.response.key if negotiated.response else None
         )
@@ -535,7 +518,6 @@ __all__ = [
     "NAMESPACE_HEADER",
     "StateStore",
     "bucket_name",
-    "filtered",
     "fit",
     "json_media",
     "list_filters",
@@ -544,6 +526,27 @@ __all__ = [
 
 
 _PAGE_NUMBER = ("page", "page_number", "pagenumber")
+
+
+def _count_fields(container: Any) -> tuple[str, ...]:
+    """The fields beside a list that count its entries (``total``, ``count``...)."""
+    if not isinstance(container, dict):
+        return ()
+    return tuple(
+        name
+        for name, value in container.items()
+        if name.lower() in COUNT_NAMES and isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+def _page_window(operation: Operation, values: dict[str, Any]) -> tuple[int, int | None]:
+    """Where the requested page starts and how many entries it holds (``None``: all)."""
+    offset = values.get("offset")
+    size = next((values[n] for n in _PAGE_SIZE if isinstance(values.get(n), int)), None)
+    start = offset if isinstance(offset, int) and offset > 0 else 0
+    if isinstance(size, int) and start == 0:
+        start = _page_start(operation, values, size)
+    return start, size
 
 
 def _page_start(operation: Operation, values: dict[str, Any], size: int) -> int:

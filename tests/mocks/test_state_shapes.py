@@ -94,3 +94,49 @@ async def test_deleted_resources_and_what_lies_beneath_them_answer_404_without_s
     assert (await client.get("/api/users/ABC123/attributes")).status_code == 200
     log = json.loads((await client.get("/__mock/requests")).content)
     assert [entry["status"] for entry in log] == [200], "reset forgets the log too"
+
+
+async def test_with_state_what_lies_beneath_a_deleted_resource_answers_404(
+    mock_client: MockClient, specs_dir: Path, tmp_path: Path
+) -> None:
+    client = mock_client(
+        specs_dir / "nested.yaml", stateful=True, state=str(tmp_path / "state.sqlite3")
+    )
+    first = (await client.post("/api/users", json={"email": "a@example.com"})).json()["user_id"]
+    second = (await client.post("/api/users", json={"email": "b@example.com"})).json()["user_id"]
+    assert (await client.get(f"/api/users/{first}/attributes")).status_code == 200
+    assert (await client.delete(f"/api/users/{first}")).status_code == 204
+    assert (await client.get(f"/api/users/{first}")).status_code == 404
+    assert (await client.get(f"/api/users/{first}/attributes")).status_code == 404
+    assert (await client.get(f"/api/users/{second}/attributes")).status_code == 200
+    assert (await client.delete(f"/api/users/{first}")).status_code == 404
+    # A new user gets a fresh id: the deleted one stays deleted beneath.
+    third = (await client.post("/api/users", json={"email": "c@example.com"})).json()["user_id"]
+    assert third not in (first, second)
+    assert (await client.get(f"/api/users/{first}/attributes")).status_code == 404
+
+
+def test_deletion_marks_are_left_and_looked_up_only_where_they_can_matter(
+    mock_client: MockClient, specs_dir: Path
+) -> None:
+    def plan_of(stateful: bool) -> dict[str, tuple[tuple[int, ...], bool, bool]]:
+        client = mock_client(specs_dir / "nested.yaml", stateful=stateful)
+        engine = client._transport.app.engine  # type: ignore[attr-defined]
+        plan = engine.deleted.plan
+        return {
+            op.operation_id: (plan.checks(op), plan.marks(op), plan.lifts(op))
+            for op in engine.operations
+        }
+
+    stateless = plan_of(stateful=False)
+    assert stateless["getUser"] == ((2,), False, False)
+    assert stateless["deleteUser"] == ((2,), True, False)
+    assert stateless["getAttributes"] == ((2,), False, False)
+    assert stateless["createUser"] == ((), False, True)
+    stateful = plan_of(stateful=True)
+    # The store knows its own users are gone; only the attributes beneath need the mark.
+    assert stateful["getUser"] == ((), False, False)
+    assert stateful["deleteUser"] == ((), True, False)
+    assert stateful["getAttributes"] == ((2,), False, False)
+    assert stateful["listVersions"] == ((), False, False)
+    assert stateful["createUser"] == ((), False, False)

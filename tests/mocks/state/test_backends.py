@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.mock.state.backend import StateBackend, StateBackendError, open_backend
+from contractkit.mock.state.listing import Listing, Page
 
 ENGINES = ["memory", "sqlite", "redis", "postgres"]
 
@@ -154,3 +155,89 @@ def test_bad_or_unreachable_locations_say_why_without_passwords(
     with pytest.raises(StateBackendError) as raised:
         open_backend(location).items("", "/pets")
     assert message in str(raised.value) and "secret" not in str(raised.value)
+
+
+MIXED = [
+    {"id": 1, "tag": "dog", "age": 2, "weight": 2.0, "good": True, "tags": ["big", "old"]},
+    {"id": 2, "tag": "cat", "age": 3, "weight": 2.5, "good": False, "tags": []},
+    {"id": 3, "tag": "dog", "age": 2, "weight": 12.25, "good": None, "owner": {"b": 1, "a": "é"}},
+    {"id": 4, "tag": "chien", "say": 'a "quoted" word', "tags": [{"x": 1}, 2.0, True]},
+    {"id": 5, "tag": "dog", 'we"ird': "yes"},
+]
+
+
+def _ids(page: Page) -> list[int]:
+    return [item["id"] for item in page.items]
+
+
+@pytest.fixture
+def filled(backend: StateBackend, namespace: str) -> StateBackend:
+    for item in MIXED:
+        assert backend.insert(namespace, "/pets", str(item["id"]), item)
+    assert backend.insert(namespace, "/toys", "9", {"id": 9, "tag": "dog"})
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, [1, 2, 3, 4, 5]),
+        ({"tag": {"dog"}}, [1, 3, 5]),
+        ({"tag": {"dog", "chien"}}, [1, 3, 4, 5]),
+        ({"tag": {"dog"}, "age": {"2"}}, [1, 3]),
+        ({"weight": {"2"}}, [1]),
+        ({"weight": {"12.25"}}, [3]),
+        ({"good": {"true"}}, [1]),
+        ({"good": {"false", "null"}}, [2, 3]),
+        ({"tags": {"big"}}, [1]),
+        ({"tags": {"2", '{"x":1}'}}, [4]),
+        ({"tags": {"true"}}, [4]),
+        ({"owner": {'{"b":1,"a":"\\u00e9"}'}}, [3]),
+        ({"say": {'a "quoted" word'}}, [4]),
+        ({'we"ird': {"yes"}}, [5]),
+        ({"missing": {"null"}}, []),
+    ],
+)
+def test_pages_keep_the_entries_whose_fields_match(
+    filled: StateBackend, namespace: str, filters: dict[str, set[str]], expected: list[int]
+) -> None:
+    listing = Listing({name: frozenset(values) for name, values in filters.items()}, count=True)
+    page = filled.page(namespace, "/pets", listing)
+    assert _ids(page) == expected
+    assert page.total == len(expected)
+
+
+def test_pages_start_and_stop_where_asked_and_count_every_match(
+    filled: StateBackend, namespace: str
+) -> None:
+    dogs = {"tag": frozenset({"dog"})}
+    assert _ids(filled.page(namespace, "/pets", Listing(dogs, start=1, size=1))) == [3]
+    counted = filled.page(namespace, "/pets", Listing(dogs, start=1, size=1, count=True))
+    assert counted.total == 3
+    assert filled.page(namespace, "/pets", Listing(dogs, start=1, size=1)).total is None
+    assert _ids(filled.page(namespace, "/pets", Listing(start=3))) == [4, 5]
+    past_the_end = filled.page(namespace, "/pets", Listing(dogs, start=7, size=5, count=True))
+    assert (past_the_end.items, past_the_end.total) == ([], 3)
+    assert _ids(filled.page(namespace + "-other", "/pets", Listing())) == []
+
+
+def test_has_field_looks_at_every_entry_of_one_bucket(filled: StateBackend, namespace: str) -> None:
+    assert filled.has_field(namespace, "/pets", "owner")
+    assert filled.has_field(namespace, "/pets", 'we"ird')
+    assert not filled.has_field(namespace, "/pets", "colour")
+    assert not filled.has_field(namespace, "/toys", "owner")
+
+
+def test_delete_prefixed_removes_the_key_and_those_beneath_it(
+    backend: StateBackend, namespace: str
+) -> None:
+    for key in ('["pets"]', '["pets", "1"]', '["pets", "1", "toys"]', '["petsy"]', '["toys"]'):
+        assert backend.insert(namespace, "!marks", key, {})
+    backend.delete_prefixed(namespace, "!marks", '["pets", "1"]', '["pets", "1", ')
+    assert [key for key, _ in backend.items(namespace, "!marks")] == [
+        '["pets"]',
+        '["petsy"]',
+        '["toys"]',
+    ]
+    backend.delete_prefixed(namespace, "!marks", '["pets"]', '["pets", ')
+    assert [key for key, _ in backend.items(namespace, "!marks")] == ['["petsy"]', '["toys"]']
