@@ -8,7 +8,6 @@ bucket; read-modify-write locks the row (``SELECT ... FOR UPDATE``).
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.codec import load_object, to_text
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("
@@ -90,14 +90,14 @@ class PostgresBackend(StateBackend):
             f"SELECT body FROM contractkit_mock_items {_WHERE}",
             {"namespace": namespace, "bucket": bucket, "key": key},
         )
-        return _load(rows[0][0]) if rows else None
+        return load_object(rows[0][0]) if rows else None
 
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
         rows = self._run(
             "INSERT INTO contractkit_mock_items (namespace, bucket, key, body)"
             " VALUES (:namespace, :bucket, :key, :body)"
             " ON CONFLICT (namespace, bucket, key) DO NOTHING RETURNING seq",
-            {"namespace": namespace, "bucket": bucket, "key": key, "body": json.dumps(item)},
+            {"namespace": namespace, "bucket": bucket, "key": key, "body": to_text(item)},
         )
         return bool(rows)
 
@@ -110,10 +110,10 @@ class PostgresBackend(StateBackend):
                 ).first()
                 if row is None:
                     return None
-                changed = change(_load(row[0]))
+                changed = change(load_object(row[0]))
                 connection.execute(
                     text(f"UPDATE contractkit_mock_items SET body = :body {_WHERE}"),
-                    {**where, "body": json.dumps(changed)},
+                    {**where, "body": to_text(changed)},
                 )
         except SQLAlchemyError as exc:
             raise StateBackendError(f"the state database {self.url} failed: {exc}") from exc
@@ -132,7 +132,7 @@ class PostgresBackend(StateBackend):
             " WHERE namespace = :namespace AND bucket = :bucket ORDER BY seq",
             {"namespace": namespace, "bucket": bucket},
         )
-        return [(str(key), _load(body)) for key, body in rows]
+        return [(str(key), load_object(body)) for key, body in rows]
 
     def clear(self, namespace: str | None = None) -> None:
         where = "" if namespace is None else " WHERE namespace = :namespace"
@@ -150,8 +150,3 @@ class PostgresBackend(StateBackend):
             if self._engine is not None and self._pid == os.getpid():
                 self._engine.dispose()
             self._engine = None
-
-
-def _load(body: str) -> JSONObject:
-    value = json.loads(body)
-    return value if isinstance(value, dict) else {}

@@ -8,13 +8,13 @@ so every write is atomic across instances.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from typing import Any
 from urllib.parse import quote
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.codec import load_object, to_text
 
 PREFIX = "contractkit:mock:"
 _INSERT = """
@@ -83,7 +83,7 @@ class RedisBackend(StateBackend):
     def get(self, namespace: str, bucket: str, key: str) -> JSONObject | None:
         items, _ = self._keys(namespace, bucket)
         found = self._call(lambda client: client.hget(items, key))
-        return _load(found) if found is not None else None
+        return load_object(found) if found is not None else None
 
     def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
         if not keys:
@@ -96,7 +96,7 @@ class RedisBackend(StateBackend):
         items, order = self._keys(namespace, bucket)
         sequence = f"{self._space(namespace)}sequence"
         done = self._call(
-            lambda client: self._insert(keys=[items, order, sequence], args=[key, json.dumps(item)])
+            lambda client: self._insert(keys=[items, order, sequence], args=[key, to_text(item)])
         )
         return int(done) == 1
 
@@ -113,9 +113,9 @@ class RedisBackend(StateBackend):
                         found = pipe.hget(items, key)
                         if found is None:
                             return None
-                        changed = change(_load(found))
+                        changed = change(load_object(found))
                         pipe.multi()
-                        pipe.hset(items, key, json.dumps(changed))
+                        pipe.hset(items, key, to_text(changed))
                         pipe.execute()
                         return changed
                     except redis.WatchError:
@@ -146,7 +146,7 @@ class RedisBackend(StateBackend):
                 pipe.zrange(order, 0, -1)
                 pipe.hgetall(items)
                 keys, bodies = pipe.execute()
-            return [(key, _load(bodies[key])) for key in keys if key in bodies]
+            return [(key, load_object(bodies[key])) for key in keys if key in bodies]
 
         result: list[tuple[str, JSONObject]] = self._call(work)
         return result
@@ -171,8 +171,3 @@ class RedisBackend(StateBackend):
             if self._client is not None and self._pid == os.getpid():
                 self._client.close()
             self._client = None
-
-
-def _load(body: str) -> JSONObject:
-    value = json.loads(body)
-    return value if isinstance(value, dict) else {}

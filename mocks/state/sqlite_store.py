@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.codec import load_object, to_text
 from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (
@@ -144,7 +145,7 @@ class SqliteBackend(StateBackend):
                 " WHERE namespace = ? AND bucket = ? AND key = ?",
                 (namespace, bucket, key),
             ).fetchone()
-        return _load(row[0]) if row is not None else None
+        return load_object(row[0]) if row is not None else None
 
     def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
         if not keys:
@@ -163,7 +164,7 @@ class SqliteBackend(StateBackend):
             cursor = connection.execute(
                 "INSERT INTO contractkit_mock_items (namespace, bucket, key, body)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (namespace, bucket, key) DO NOTHING",
-                (namespace, bucket, key, json.dumps(item)),
+                (namespace, bucket, key, to_text(item)),
             )
         return cursor.rowcount == 1
 
@@ -177,11 +178,11 @@ class SqliteBackend(StateBackend):
             ).fetchone()
             if row is None:
                 return None
-            changed = change(_load(row[0]))
+            changed = change(load_object(row[0]))
             connection.execute(
                 "UPDATE contractkit_mock_items SET body = ?"
                 " WHERE namespace = ? AND bucket = ? AND key = ?",
-                (json.dumps(changed), *where),
+                (to_text(changed), *where),
             )
         return changed
 
@@ -200,7 +201,7 @@ class SqliteBackend(StateBackend):
                 " WHERE namespace = ? AND bucket = ? ORDER BY seq",
                 (namespace, bucket),
             ).fetchall()
-        return [(str(key), _load(body)) for key, body in rows]
+        return [(str(key), load_object(body)) for key, body in rows]
 
     def page(self, namespace: str, bucket: str, listing: Listing) -> Page:
         paths = [(_json_path(name), wanted) for name, wanted in listing.filters.items()]
@@ -222,7 +223,7 @@ class SqliteBackend(StateBackend):
                     f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values
                 ).fetchone()
                 total = int(counted[0])
-        return Page([_load(body) for (body,) in rows], total)
+        return Page([load_object(body) for (body,) in rows], total)
 
     def has_field(self, namespace: str, bucket: str, name: str) -> bool:
         path = _json_path(name)
@@ -255,8 +256,3 @@ class SqliteBackend(StateBackend):
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
             self._connection = None
-
-
-def _load(text: str) -> JSONObject:
-    value = json.loads(text)
-    return value if isinstance(value, dict) else {}

@@ -19,7 +19,6 @@ share a backend never hand out the same one.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from contractkit.mock.generation.generator import flatten_schema, generate_valid
 from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
 from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
 from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.codec import to_bytes
 from contractkit.mock.state.listing import Listing, query_text
 from contractkit.mock.state.resources import (
     COUNT_NAMES,
@@ -326,7 +326,7 @@ class StateStore:
     def _bytes(self, negotiated: Negotiated, value: Any, documented: str | None) -> MockResponse:
         media = negotiated.media
         headers = {"content-type": wire_media_type(media)} if media is not None else {}
-        body = json.dumps(value, separators=(",", ":")).encode() if media is not None else b""
+        body = to_bytes(value) if media is not None else b""
         return MockResponse(negotiated.status, headers, body, documented_as=documented)
 
     def _conforming(
@@ -368,25 +368,15 @@ class StateStore:
     def _new_item(
         self,
         resource: Resource,
-        operation: Operation,
-        schema: CompiledSchema,
-        node: Any,
-        generated: Any,
+        part: CompiledSchema,
+        generated: dict[str, Any],
         body: Any,
         place: tuple[str, str],
-        count: int | None = None,
+        count: int,
     ) -> dict[str, Any]:
-        """Store one created resource: the request's fields over generated ones, a fresh id.
-
-        ``count`` is a number already drawn from the collection's counter, if any.
-        """
+        """Store one created resource: the request's fields over ``generated`` ones (a value
+        valid for ``part``), a fresh id numbered from ``count`` (drawn from the counter)."""
         namespace = place[0]
-        if count is None:
-            count = self.backend.next_number(namespace, resource.collection)
-        part = schema.subschema(node)
-        if not isinstance(generated, dict) or not part.is_valid(generated):
-            generated = self._generated(operation, part, ("create-item", count))
-        generated = generated if isinstance(generated, dict) else {}
         for _ in range(_ID_ATTEMPTS):
             item = {**generated, **(body if isinstance(body, dict) else {})}
             template = generated.get(resource.id_field)
@@ -398,6 +388,15 @@ class StateStore:
         raise StateBackendError(
             f"no free id for a new {resource.item} after {_ID_ATTEMPTS} attempts"
         )
+
+    def _item_generated(
+        self, operation: Operation, part: CompiledSchema, candidate: Any, salt: Any
+    ) -> dict[str, Any]:
+        """``candidate`` when it is an object valid for ``part``, else one generated for it."""
+        if isinstance(candidate, dict) and part.is_valid(candidate):
+            return candidate
+        generated = self._generated(operation, part, salt)
+        return generated if isinstance(generated, dict) else {}
 
     def _create(
         self,
@@ -418,18 +417,17 @@ class StateStore:
         if slot is None:
             return None
         path, node = slot
-        count = self.backend.next_number(place[0], resource.collection)
-        shell = self.responder.generate(operation, media, (negotiated.status, "create", count))
-        item = self._new_item(
-            resource,
-            operation,
-            media.schema,
-            node,
-            _get(shell, path),
-            validation.body,
-            place,
-            count,
+        # The generated answer and the fields a create does not send are worked out once;
+        # each create gets its own id and keeps the fields it sent.
+        shell = self._shell(operation, negotiated, "create")
+        part = media.schema.subschema(node)
+        generated = self._once(
+            ("create-item", id(operation), id(part), negotiated.status),
+            (operation, part),
+            lambda: self._item_generated(operation, part, _get(shell, path), "create-item"),
         )
+        count = self.backend.next_number(place[0], resource.collection)
+        item = self._new_item(resource, part, generated, validation.body, place, count)
         response = self._bytes(negotiated, _put(shell, path, item), documented)
         if negotiated.response is not None and "location" in negotiated.response.headers:
             response.headers["location"] = (
@@ -450,10 +448,12 @@ class StateStore:
         node = array_slot(media.schema, resource.id_field)
         if node is None:
             return None
-        created = [
-            self._new_item(resource, operation, media.schema, node, None, body, place)
-            for body in bodies
-        ]
+        part = media.schema.subschema(node)
+        created = []
+        for body in bodies:
+            count = self.backend.next_number(place[0], resource.collection)
+            generated = self._item_generated(operation, part, None, ("create-item", count))
+            created.append(self._new_item(resource, part, generated, body, place, count))
         documented = negotiated.response.key if negotiated.response else None
         return self._bytes(negotiated, created, documented)
 
