@@ -13,9 +13,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
 from contractkit.mock.state.codec import load_object, to_text
@@ -33,6 +34,7 @@ _SCHEMA = (
 )
 _QUERY_TEXT = "contractkit_query_text"
 _BUSY_TIMEOUT_MS = 30_000
+_UPDATE_ATTEMPTS = 100
 
 
 def _sql_text(kind: str, value: str) -> str:
@@ -108,99 +110,113 @@ class SqliteBackend(StateBackend):
         self._connection, self._pid = connection, os.getpid()
         return connection
 
-    @contextmanager
-    def _using(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for one statement (errors become :class:`StateBackendError`)."""
+    def _run(self, sql: str, values: Sequence[object] | Mapping[str, object], fetch: str) -> Any:
+        """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows or the ``count``
+        of rows changed (errors become :class:`StateBackendError`)."""
         with self._lock:
             try:
-                yield self._connect()
+                cursor = self._connect().execute(sql, values)
+                if fetch == "one":
+                    return cursor.fetchone()
+                return cursor.fetchall() if fetch == "all" else cursor.rowcount
             except sqlite3.Error as exc:
                 raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._using() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._lock:
             try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+                connection = self._connect()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
     def next_number(self, namespace: str, counter: str) -> int:
-        with self._using() as connection:
-            row = connection.execute(
-                "INSERT INTO contractkit_mock_counters (namespace, name, value)"
-                " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
-                " DO UPDATE SET value = value + 1 RETURNING value",
-                (namespace, counter),
-            ).fetchone()
+        row = self._run(
+            "INSERT INTO contractkit_mock_counters (namespace, name, value)"
+            " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
+            " DO UPDATE SET value = value + 1 RETURNING value",
+            (namespace, counter),
+            "one",
+        )
         return int(row[0])
 
+    def _body(self, namespace: str, bucket: str, key: str) -> str | None:
+        row = self._run(
+            "SELECT body FROM contractkit_mock_items"
+            " WHERE namespace = ? AND bucket = ? AND key = ?",
+            (namespace, bucket, key),
+            "one",
+        )
+        return str(row[0]) if row is not None else None
+
     def get(self, namespace: str, bucket: str, key: str) -> JSONObject | None:
-        with self._using() as connection:
-            row = connection.execute(
-                "SELECT body FROM contractkit_mock_items"
-                " WHERE namespace = ? AND bucket = ? AND key = ?",
-                (namespace, bucket, key),
-            ).fetchone()
-        return load_object(row[0]) if row is not None else None
+        body = self._body(namespace, bucket, key)
+        return load_object(body) if body is not None else None
 
     def contains_any(self, namespace: str, bucket: str, keys: list[str]) -> bool:
         if not keys:
             return False
         marks = ", ".join("?" * len(keys))
-        with self._using() as connection:
-            row = connection.execute(
-                "SELECT 1 FROM contractkit_mock_items"
-                f" WHERE namespace = ? AND bucket = ? AND key IN ({marks}) LIMIT 1",
-                (namespace, bucket, *keys),
-            ).fetchone()
+        row = self._run(
+            "SELECT 1 FROM contractkit_mock_items"
+            f" WHERE namespace = ? AND bucket = ? AND key IN ({marks}) LIMIT 1",
+            (namespace, bucket, *keys),
+            "one",
+        )
         return row is not None
 
     def insert(self, namespace: str, bucket: str, key: str, item: JSONObject) -> bool:
-        with self._using() as connection:
-            cursor = connection.execute(
-                "INSERT INTO contractkit_mock_items (namespace, bucket, key, body)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (namespace, bucket, key) DO NOTHING",
-                (namespace, bucket, key, to_text(item)),
-            )
-        return cursor.rowcount == 1
+        inserted = self._run(
+            "INSERT INTO contractkit_mock_items (namespace, bucket, key, body)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (namespace, bucket, key) DO NOTHING",
+            (namespace, bucket, key, to_text(item)),
+            "count",
+        )
+        return bool(inserted == 1)
 
     def update(self, namespace: str, bucket: str, key: str, change: Change) -> JSONObject | None:
-        where = (namespace, bucket, key)
-        with self._transaction() as connection:
-            row = connection.execute(
-                "SELECT body FROM contractkit_mock_items"
-                " WHERE namespace = ? AND bucket = ? AND key = ?",
-                where,
-            ).fetchone()
-            if row is None:
+        """Read, change, then write only if nobody wrote in between (compare-and-set on the
+        stored text, one statement), else read again: atomic without holding a write lock
+        while ``change`` runs."""
+        for _ in range(_UPDATE_ATTEMPTS):
+            body = self._body(namespace, bucket, key)
+            if body is None:
                 return None
-            changed = change(load_object(row[0]))
-            connection.execute(
+            changed = change(load_object(body))
+            written = self._run(
                 "UPDATE contractkit_mock_items SET body = ?"
-                " WHERE namespace = ? AND bucket = ? AND key = ?",
-                (to_text(changed), *where),
+                " WHERE namespace = ? AND bucket = ? AND key = ? AND body = ?",
+                (to_text(changed), namespace, bucket, key, body),
+                "count",
             )
-        return changed
+            if written == 1:
+                return changed
+        raise StateBackendError(
+            f"the state file {self.path} kept changing under an update of {bucket} {key!r}"
+        )
 
     def delete(self, namespace: str, bucket: str, key: str) -> bool:
-        with self._using() as connection:
-            cursor = connection.execute(
-                "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ? AND key = ?",
-                (namespace, bucket, key),
-            )
-        return cursor.rowcount == 1
+        deleted = self._run(
+            "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ? AND key = ?",
+            (namespace, bucket, key),
+            "count",
+        )
+        return bool(deleted == 1)
 
     def items(self, namespace: str, bucket: str) -> list[tuple[str, JSONObject]]:
-        with self._using() as connection:
-            rows = connection.execute(
-                "SELECT key, body FROM contractkit_mock_items"
-                " WHERE namespace = ? AND bucket = ? ORDER BY seq",
-                (namespace, bucket),
-            ).fetchall()
+        rows = self._run(
+            "SELECT key, body FROM contractkit_mock_items"
+            " WHERE namespace = ? AND bucket = ? ORDER BY seq",
+            (namespace, bucket),
+            "all",
+        )
         return [(str(key), load_object(body)) for key, body in rows]
 
     def page(self, namespace: str, bucket: str, listing: Listing) -> Page:
@@ -211,39 +227,39 @@ class SqliteBackend(StateBackend):
         where = f" WHERE namespace = :namespace AND bucket = :bucket{condition}"
         values.update(namespace=namespace, bucket=bucket, start=listing.start)
         values["size"] = -1 if listing.size is None else listing.size
-        with self._using() as connection:
-            rows = connection.execute(
-                f"SELECT body FROM contractkit_mock_items{where}"
-                " ORDER BY seq LIMIT :size OFFSET :start",
-                values,
-            ).fetchall()
-            total = None
-            if listing.count:
-                counted = connection.execute(
-                    f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values
-                ).fetchone()
-                total = int(counted[0])
+        rows = self._run(
+            f"SELECT body FROM contractkit_mock_items{where}"
+            " ORDER BY seq LIMIT :size OFFSET :start",
+            values,
+            "all",
+        )
+        total = None
+        if listing.count:
+            counted = self._run(
+                f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values, "one"
+            )
+            total = int(counted[0])
         return Page([load_object(body) for (body,) in rows], total)
 
     def has_field(self, namespace: str, bucket: str, name: str) -> bool:
         path = _json_path(name)
         if path is None:
             return super().has_field(namespace, bucket, name)
-        with self._using() as connection:
-            row = connection.execute(
-                "SELECT 1 FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
-                " AND json_type(body, ?) IS NOT NULL LIMIT 1",
-                (namespace, bucket, path),
-            ).fetchone()
+        row = self._run(
+            "SELECT 1 FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
+            " AND json_type(body, ?) IS NOT NULL LIMIT 1",
+            (namespace, bucket, path),
+            "one",
+        )
         return row is not None
 
     def delete_prefixed(self, namespace: str, bucket: str, key: str, prefix: str) -> None:
-        with self._using() as connection:
-            connection.execute(
-                "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
-                " AND (key = ? OR substr(key, 1, ?) = ?)",
-                (namespace, bucket, key, len(prefix), prefix),
-            )
+        self._run(
+            "DELETE FROM contractkit_mock_items WHERE namespace = ? AND bucket = ?"
+            " AND (key = ? OR substr(key, 1, ?) = ?)",
+            (namespace, bucket, key, len(prefix), prefix),
+            "count",
+        )
 
     def clear(self, namespace: str | None = None) -> None:
         where, values = ("", ()) if namespace is None else (" WHERE namespace = ?", (namespace,))

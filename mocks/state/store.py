@@ -207,7 +207,11 @@ class StateStore:
         if found is None:
             return None
         resource, role = found
-        negotiated = negotiate(operation, Preferences(), accept)
+        negotiated = self._once(
+            ("negotiated", id(operation), accept),
+            (operation,),
+            lambda: negotiate(operation, Preferences(), accept),
+        )
         if not isinstance(negotiated, Negotiated):
             return None
         parent = tuple(sorted((k, v) for k, v in params.items() if k != resource.id_param))
@@ -498,12 +502,17 @@ class StateStore:
         )
         start, size = _page_window(operation, validation.parameters)
         found = self.backend.page(*place, Listing(filters, start, size, bool(counted)))
-        page = [
-            self._fitted(operation, schema, node, item, None, (negotiated.status, "entry"))
-            if isinstance(item, dict)
-            else item
-            for item in found.items
-        ]
+        entries = self._once(
+            ("entries", id(schema), path),
+            (schema,),
+            lambda: schema.subschema({"type": "array", "items": node}),
+        )
+        page: list[Any] = found.items
+        if not entries.is_valid(page):  # one check for the page; entry by entry only if needed
+            page = [
+                self._fitted(operation, schema, node, item, None, (negotiated.status, "entry"))
+                for item in found.items
+            ]
         value = _put(shell, path, page)
         container = _get(value, path[:-1]) if path else None
         if isinstance(container, dict) and found.total is not None:
