@@ -2,7 +2,8 @@
 
 One connection per process (reopened after ``fork()``), the file in WAL mode so readers never
 wait for a writer, and writers serialised by SQLite itself: counters are one upsert statement,
-read-modify-write runs inside ``BEGIN IMMEDIATE``. ``seq`` (``AUTOINCREMENT``) orders a bucket.
+an update is a compare-and-set on the stored text. ``seq`` (the rowid, always above every
+row present) orders a bucket.
 Lists are filtered, counted and paged in SQL (``json_extract``, ``json_each``), so a page costs
 the rows it shows rather than the whole bucket.
 """
@@ -18,13 +19,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: SQLite's own busy lock alone
+    fcntl = None  # type: ignore[assignment]
+
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
 from contractkit.mock.state.codec import load_object, to_text
 from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, bucket TEXT NOT NULL,"
+    " seq INTEGER PRIMARY KEY, namespace TEXT NOT NULL, bucket TEXT NOT NULL,"
     " key TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (namespace, bucket, key))",
     "CREATE TABLE IF NOT EXISTS contractkit_mock_counters ("
     " namespace TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,"
@@ -84,6 +90,7 @@ class SqliteBackend(StateBackend):
         self.url = str(self.path.absolute())
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
+        self._writers: int | None = None
         self._pid = 0
 
     def _connect(self) -> sqlite3.Connection:
@@ -105,28 +112,47 @@ class SqliteBackend(StateBackend):
             for statement in _SCHEMA:
                 connection.execute(statement)
             connection.execute("COMMIT")
+            writers = os.open(
+                self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StateBackendError(f"cannot use the state file {self.path}: {exc}") from exc
-        self._connection, self._pid = connection, os.getpid()
+        self._connection, self._writers, self._pid = connection, writers, os.getpid()
         return connection
 
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection, with the writers' lock file held: processes that write take turns
+        in the kernel and wake as soon as the lock is free, instead of polling SQLite's busy
+        lock with sleeps of a millisecond or more."""
+        connection = self._connect()
+        if fcntl is None or self._writers is None:
+            yield connection
+            return
+        fcntl.flock(self._writers, fcntl.LOCK_EX)
+        try:
+            yield connection
+        finally:
+            fcntl.flock(self._writers, fcntl.LOCK_UN)
+
     def _run(self, sql: str, values: Sequence[object] | Mapping[str, object], fetch: str) -> Any:
-        """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows or the ``count``
-        of rows changed (errors become :class:`StateBackendError`)."""
+        """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows, or ``count``
+        for a write (the writers' lock held) answering the rows changed (errors become
+        :class:`StateBackendError`)."""
         with self._lock:
             try:
+                if fetch == "count":
+                    with self._writing() as writer:
+                        return writer.execute(sql, values).rowcount
                 cursor = self._connect().execute(sql, values)
-                if fetch == "one":
-                    return cursor.fetchone()
-                return cursor.fetchall() if fetch == "all" else cursor.rowcount
+                return cursor.fetchone() if fetch == "one" else cursor.fetchall()
             except sqlite3.Error as exc:
                 raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, self._writing() as connection:
             try:
-                connection = self._connect()
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield connection
@@ -138,13 +164,17 @@ class SqliteBackend(StateBackend):
                 raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
     def next_number(self, namespace: str, counter: str) -> int:
-        row = self._run(
-            "INSERT INTO contractkit_mock_counters (namespace, name, value)"
-            " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
-            " DO UPDATE SET value = value + 1 RETURNING value",
-            (namespace, counter),
-            "one",
-        )
+        with self._lock:
+            try:
+                with self._writing() as writer:
+                    row = writer.execute(
+                        "INSERT INTO contractkit_mock_counters (namespace, name, value)"
+                        " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
+                        " DO UPDATE SET value = value + 1 RETURNING value",
+                        (namespace, counter),
+                    ).fetchone()
+            except sqlite3.Error as exc:
+                raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
         return int(row[0])
 
     def _body(self, namespace: str, bucket: str, key: str) -> str | None:
@@ -271,4 +301,6 @@ class SqliteBackend(StateBackend):
         with self._lock:
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
-            self._connection = None
+                if self._writers is not None:
+                    os.close(self._writers)
+            self._connection, self._writers = None, None
