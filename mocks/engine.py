@@ -288,7 +288,7 @@ class MockEngine:
             elif self.state is not None:
                 chosen, prefer = self._ruled_response(operation, prefer, accept, view)
         fault = self._fault(operation)
-        tracked = self.deleted.plan.tracks(operation)
+        tracked = self.deleted.concerns(operation)
         path = resource_path(operation, params) if tracked else ()
         namespace = namespace_of(request.headers)
         response: MockResponse | None = None

@@ -31,3 +31,16 @@ def load_object(text: str | bytes) -> JSONObject:
     except orjson.JSONDecodeError:
         value = json.loads(text)
     return value if isinstance(value, dict) else {}
+
+
+def load_objects(texts: list[str]) -> list[JSONObject]:
+    """Many stored objects, decoded in one call (one by one when any of them is damaged)."""
+    if not texts:
+        return []
+    try:
+        values = orjson.loads("[" + ",".join(texts) + "]")
+    except orjson.JSONDecodeError:
+        return [load_object(text) for text in texts]
+    if len(values) != len(texts):
+        return [load_object(text) for text in texts]
+    return [value if isinstance(value, dict) else {} for value in values]

@@ -122,6 +122,10 @@ class DeletedPaths:
         for mark in [m for m in self._marks if m[0] == namespace]:
             del self._marks[mark]
 
+    def concerns(self, operation: Operation) -> bool:
+        """Whether a request to ``operation`` can meet, leave or lift a mark right now."""
+        return self.plan.marks(operation) or (bool(self._marks) and self.plan.tracks(operation))
+
     def refuses(self, operation: Operation, path: Segments, namespace: str = "") -> bool:
         """Whether a request to ``path`` concerns a deleted resource (POST/PUT may create it
         again, except beneath a deleted one)."""
@@ -157,6 +161,11 @@ class StoredDeletedPaths:
 
     def reset(self, namespace: str | None = None) -> None:
         """Nothing of its own: the backend's ``clear`` forgets the marks with the resources."""
+
+    def concerns(self, operation: Operation) -> bool:
+        """As :meth:`DeletedPaths.concerns` (the marks are not counted: that would cost a
+        round trip)."""
+        return self.plan.tracks(operation)
 
     def refuses(self, operation: Operation, path: Segments, namespace: str = "") -> bool:
         """As :meth:`DeletedPaths.refuses`: one lookup of the enclosing paths, however many

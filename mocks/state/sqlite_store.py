@@ -10,6 +10,7 @@ the rows it shows rather than the whole bucket.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -25,7 +26,7 @@ except ImportError:  # pragma: no cover - Windows: SQLite's own busy lock alone
     fcntl = None  # type: ignore[assignment]
 
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.codec import load_object, to_text
+from contractkit.mock.state.codec import load_object, load_objects, to_text
 from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (
@@ -53,7 +54,9 @@ def _sql_text(kind: str, value: str) -> str:
     )
 
 
-def _query_text_of(kind: str, value: object) -> str:
+def _query_text_of(kind: str | None, value: object) -> str | None:
+    if kind is None:
+        return None  # the field is missing: nothing matches
     if kind in ("object", "array") and isinstance(value, str):
         return query_text(json.loads(value))
     return query_text(value)
@@ -64,22 +67,37 @@ def _json_path(name: str) -> str | None:
     return None if '"' in name or "\\" in name else f'$."{name}"'
 
 
+@functools.lru_cache(maxsize=256)
+def _filter_clauses(counts: tuple[int, ...]) -> str:
+    """The condition for fields ``:p0``, ``:p1``... each wanted among ``counts[i]`` values
+    ``:w{i}_{j}``: the field's JSON type read once, then only what that type needs (a missing
+    field is NULL, which keeps nothing)."""
+    clauses: list[str] = []
+    for number, count in enumerate(counts):
+        among = "IN (" + ", ".join(f":w{number}_{index}" for index in range(count)) + ")"
+        field = f"body, :p{number}"
+        entry = _sql_text("e.type", "e.value")
+        clauses.append(
+            f"CASE json_type({field})"
+            f" WHEN 'array' THEN EXISTS"
+            f" (SELECT 1 FROM json_each({field}) AS e WHERE {entry} {among})"
+            f" WHEN 'text' THEN json_extract({field}) {among}"
+            f" WHEN 'integer' THEN CAST(json_extract({field}) AS TEXT) {among}"
+            f" WHEN 'true' THEN 'true' {among} WHEN 'false' THEN 'false' {among}"
+            f" WHEN 'null' THEN 'null' {among}"
+            f" ELSE {_QUERY_TEXT}(json_type({field}), json_extract({field})) {among} END"
+        )
+    return "".join(f" AND {clause}" for clause in clauses)
+
+
 def _filter_sql(paths: list[tuple[str, frozenset[str]]]) -> tuple[str, dict[str, object]]:
     """The condition (and its named values) that keeps the rows whose fields match."""
-    clauses: list[str] = []
     values: dict[str, object] = {}
     for number, (path, wanted) in enumerate(paths):
-        names = [f"w{number}_{index}" for index in range(len(wanted))]
-        values.update(zip(names, sorted(wanted), strict=True))
         values[f"p{number}"] = path
-        marks = ", ".join(f":{name}" for name in names)
-        kind, value = f"json_type(body, :p{number})", f"json_extract(body, :p{number})"
-        clauses.append(
-            f"(({kind} = 'array' AND EXISTS (SELECT 1 FROM json_each(body, :p{number}) AS e"
-            f" WHERE {_sql_text('e.type', 'e.value')} IN ({marks})))"
-            f" OR ({kind} <> 'array' AND {_sql_text(kind, value)} IN ({marks})))"
-        )
-    return "".join(f" AND {clause}" for clause in clauses), values
+        for index, text in enumerate(sorted(wanted)):
+            values[f"w{number}_{index}"] = text
+    return _filter_clauses(tuple(len(wanted) for _, wanted in paths)), values
 
 
 class SqliteBackend(StateBackend):
@@ -269,7 +287,7 @@ class SqliteBackend(StateBackend):
                 f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values, "one"
             )
             total = int(counted[0])
-        return Page([load_object(body) for (body,) in rows], total)
+        return Page(load_objects([body for (body,) in rows]), total)
 
     def has_field(self, namespace: str, bucket: str, name: str) -> bool:
         path = _json_path(name)

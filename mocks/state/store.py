@@ -227,12 +227,18 @@ class StateStore:
         elif role in ("replace", "update"):
             body = validation.body if isinstance(validation.body, dict) else {}
 
+            conforming: list[JSONObject] = []
+
             def change(current: JSONObject) -> JSONObject:
                 merged = _merge_patch(current, body) if role == "update" else {**current, **body}
                 merged[resource.id_field] = current.get(resource.id_field)
-                return self._conforming(operation, negotiated, resource, merged, current)
+                changed = self._conforming(operation, negotiated, resource, merged, current)
+                conforming[:] = [changed] if changed is merged else []
+                return changed
 
             stored = self.backend.update(*place, key, change)
+            if stored is not None and conforming and stored is conforming[0]:
+                return self._answer(operation, negotiated, resource, stored, checked=True)
         else:
             stored = {} if self.backend.delete(*place, key) else None
         if stored is None:
@@ -298,17 +304,27 @@ class StateStore:
     ) -> dict[str, Any]:
         """``item`` made to fit the object schema ``node`` (``around``: a value generated there)."""
         part = schema.subschema(node)
-        if not isinstance(around, dict) or not part.is_valid(around):
-            around = self._once(
-                ("around", id(operation), id(part), salt),
-                (operation, part),
-                lambda: self._generated(operation, part, salt),
-            )
-        return fit(part, item, around)
+        # ``around`` is the same for every request of one salt: it is checked once.
+        chosen = self._once(
+            ("around", id(operation), id(part), salt),
+            (operation, part),
+            lambda: (
+                around
+                if isinstance(around, dict) and part.is_valid(around)
+                else self._generated(operation, part, salt)
+            ),
+        )
+        return fit(part, item, chosen)
 
     def _answer(
-        self, operation: Operation, negotiated: Negotiated, resource: Resource, item: Any
+        self,
+        operation: Operation,
+        negotiated: Negotiated,
+        resource: Resource,
+        item: Any,
+        checked: bool = False,
     ) -> MockResponse:
+        """The answer around ``item`` (``checked``: it already fits this answer's schema)."""
         media = self._media(negotiated)
         documented = negotiated.response.key if negotiated.response else None
         if media is None or item is None:
@@ -322,8 +338,12 @@ class StateStore:
         if slot is None:
             return self._bytes(negotiated, shell, documented)
         path, node = slot
-        fitted = self._fitted(
-            operation, media.schema, node, item, _get(shell, path), (negotiated.status, "item")
+        fitted = (
+            item
+            if checked
+            else self._fitted(
+                operation, media.schema, node, item, _get(shell, path), (negotiated.status, "item")
+            )
         )
         return self._bytes(negotiated, _put(shell, path, fitted), documented)
 
@@ -350,6 +370,8 @@ class StateStore:
             return item
         part = media.schema.subschema(slot[1])
         kept = fit(part, item, fallback)
+        if kept is item:
+            return item  # it conformed as it was
         kept[resource.id_field] = item.get(resource.id_field)
         return kept if part.is_valid(kept) else fit(part, item, {})
 
