@@ -55,6 +55,25 @@ from contractkit.openapi.model import server_base_paths
 from contractkit.openapi.workspace import Workspace
 
 ADMIN_PREFIX = "/__mock"
+_ANSWER_LIMIT = 1024
+_ANSWER_BODY_LIMIT = 256 * 1024
+_KEYED_BODY_LIMIT = 4096
+
+
+def _answer_key(request: MockRequest) -> tuple[Any, ...] | None:
+    """What makes two requests the very same one: method, path, query, every header in the
+    order sent, and the body (``None`` when the body is too large to remember by)."""
+    if len(request.body) > _KEYED_BODY_LIMIT:
+        return None
+    return (
+        request.method,
+        request.path,
+        request.query_string,
+        tuple(request.headers.items()),
+        request.body,
+    )
+
+
 _QUERY_PREFERENCES = ("__code", "__example", "__dynamic")
 
 
@@ -161,6 +180,8 @@ class MockEngine:
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
         ] = {}
+        self._answers: dict[tuple[Any, ...], tuple[Operation, MockResponse]] = {}
+        """Answers that the very same request always gets, by request (see :func:`_answer_key`)."""
 
     def _document_base_paths(self, operation: Operation) -> list[str]:
         """The base paths of the document's own servers, where an operation that declares
@@ -209,18 +230,31 @@ class MockEngine:
     def _handle(self, request: MockRequest) -> MockResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
+        key = _answer_key(request) if self.state is None else None
+        remembered = self._answers.get(key) if key is not None else None
+        if remembered is not None:
+            operation, response = remembered
+            self.log.record(
+                request.method, request.path, operation.operation_id, response.status, []
+            )
+            self.coverage.record(operation, response.status, response.documented_as)
+            return response
         match = self.router.match(request.method, request.path)
         operation = match.target
         if operation is None:
             response = self._unrouted(request, match.allowed)
             self.log.record(request.method, request.path, None, response.status, [])
             return response
-        response = self._handle_operation(operation, request, match.params)
+        response, repeatable = self._handle_operation(operation, request, match.params)
         if request.method.upper() == "HEAD":
             response = MockResponse(
                 response.status, response.headers, b"", response.documented_as, response.delay
             )
         self.coverage.record(operation, response.status, response.documented_as)
+        if repeatable and key is not None and len(response.body) <= _ANSWER_BODY_LIMIT:
+            if len(self._answers) >= _ANSWER_LIMIT:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[key] = (operation, response)
         return response
 
     def _unrouted(self, request: MockRequest, allowed: tuple[str, ...]) -> MockResponse:
@@ -234,7 +268,9 @@ class MockEngine:
 
     def _handle_operation(
         self, operation: Operation, request: MockRequest, params: dict[str, str]
-    ) -> MockResponse:
+    ) -> tuple[MockResponse, bool]:
+        """The answer, and whether the same request would always get the very same one (no
+        state, delay, fault roll, dynamic data or deletion mark involved)."""
         accept = request.headers.get("accept")
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
@@ -270,9 +306,9 @@ class MockEngine:
                 refusal.status,
                 [v.as_dict() for v in validation.violations],
             )
-            return refusal
+            return refusal, False
         if not validation.valid:
-            return self._unrefusable(operation, request, params, validation, accept, delay)
+            return self._unrefusable(operation, request, params, validation, accept, delay), False
         prefer = preferences(request)
         view: RequestView | None = None
         selector = self.selectors[id(operation)]
@@ -311,9 +347,19 @@ class MockEngine:
             response = self._documented(operation, request, params, prefer, accept, view)
         if tracked:
             self.deleted.record(operation, path, response.status, namespace)
+            if 200 <= response.status < 300 and self.deleted.plan.marks(operation):
+                self._answers.clear()  # a remembered answer may lie beneath the new mark
         response.delay = delay
         self.log.record(request.method, request.path, operation.operation_id, response.status, [])
-        return response
+        repeatable = (
+            self.state is None
+            and not tracked
+            and delay <= 0
+            and fault is None
+            and not self._may_fault(operation)
+            and not (self.options.dynamic if prefer.dynamic is None else prefer.dynamic)
+        )
+        return response, repeatable
 
     def _ruled_response(
         self,
@@ -441,6 +487,10 @@ class MockEngine:
             return 0.0
         return (low if high <= low else self._faults.uniform(low, high)) / 1000.0
 
+    def _may_fault(self, operation: Operation) -> bool:
+        rate = operation.extension.get("errorRate", self.options.error_rate)
+        return isinstance(rate, (int, float)) and rate > 0
+
     def _fault(self, operation: Operation) -> int | None:
         rate = operation.extension.get("errorRate", self.options.error_rate)
         if not isinstance(rate, (int, float)) or rate <= 0 or self._faults.random() >= rate:
@@ -477,6 +527,7 @@ class MockEngine:
         if self.state is not None:
             self.state.reset(namespace)
         self.deleted.reset(namespace)
+        self._answers.clear()
         if namespace is None:
             self.log.reset()
             self.coverage.reset()

@@ -55,11 +55,35 @@ def _date_header() -> bytes:
     return header
 
 
+_ENCODED: dict[tuple[int, bool, bool], tuple[MockResponse, bytes]] = {}
+_ENCODED_LIMIT = 1024
+
+
 def encode_response(
     response: MockResponse, extra: list[tuple[bytes, bytes]], keep_alive: bool, head: bool
 ) -> bytes:
-    """The bytes of one HTTP/1.1 answer."""
-    parts = [_status_line(response.status), _date_header()]
+    """The bytes of one HTTP/1.1 answer (everything after the date line is kept for answers
+    given again, which the engine hands out as the very same objects)."""
+    if extra:
+        return _encoded(response, extra, keep_alive, head)
+    key = (id(response), keep_alive, head)
+    found = _ENCODED.get(key)
+    if found is None or found[0] is not response:
+        if len(_ENCODED) >= _ENCODED_LIMIT:
+            _ENCODED.pop(next(iter(_ENCODED)))
+        found = (response, _encoded(response, extra, keep_alive, head, dated=False))
+        _ENCODED[key] = found
+    return _status_line(response.status) + _date_header() + found[1]
+
+
+def _encoded(
+    response: MockResponse,
+    extra: list[tuple[bytes, bytes]],
+    keep_alive: bool,
+    head: bool,
+    dated: bool = True,
+) -> bytes:
+    parts = [_status_line(response.status), _date_header()] if dated else []
     for name, value in response.headers.items():
         parts.append(f"{name}: {value}\r\n".encode("latin-1", "replace"))
     for raw_name, raw_value in extra:
