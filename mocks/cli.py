@@ -255,7 +255,7 @@ def add_prism_arguments(parser: argparse.ArgumentParser) -> None:
         "-m",
         "--multiprocess",
         action="store_true",
-        help="serve from one process per CPU (as --workers N; state is per process)",
+        help="serve from one process per CPU (as --workers N, the CPU count)",
     )
 
 

@@ -24,6 +24,7 @@ import httptools
 
 from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.server import MockApp, app_from_environment
+from contractkit.mock.state.backend import StateBackend
 from contractkit.mock.types import MockRequest, MockResponse
 
 _STATUS_LINES: dict[int, bytes] = {}
@@ -97,11 +98,47 @@ def _encoded(
     return b"".join(parts)
 
 
+class _Turn:
+    """The requests answered in one turn of the event loop, when the state engine can hold
+    their writes in one transaction: the answers wait until it is committed (one commit for
+    the turn instead of one per write), or all become 503 if it cannot be."""
+
+    def __init__(self) -> None:
+        self.backend: StateBackend | None = None
+        self.waiting: list[tuple[_Connection, list[Any]]] = []
+
+    def join(self, app: MockApp) -> bool:
+        """Whether the next answer must wait for the turn's commit (the first request of a
+        turn starts it)."""
+        if self.backend is None:
+            backend = app.engine.backend
+            if backend is None or not backend.holds_commits:
+                return False
+            self.backend = backend
+            backend.hold_commits()
+            asyncio.get_running_loop().call_soon(self.finish)
+        return True
+
+    def finish(self) -> None:
+        backend, waiting = self.backend, self.waiting
+        self.backend, self.waiting = None, []
+        if backend is not None and not backend.release_commits():
+            failure = problem_response(
+                503, "State unavailable", f"the state {backend.url} could not keep the changes"
+            )
+            for _, slot in waiting:
+                slot[0] = encode_response(failure, [], slot[1], head=False)
+                slot[2] = True
+        for connection in {id(c): c for c, _ in waiting}.values():
+            connection._flush()
+
+
 class _Connection(asyncio.Protocol):
     """One client connection: parse requests, answer them in order."""
 
-    def __init__(self, app: MockApp) -> None:
+    def __init__(self, app: MockApp, turn: _Turn | None = None) -> None:
         self.app = app
+        self.turn = turn or _Turn()
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.url = b""
@@ -159,6 +196,7 @@ class _Connection(asyncio.Protocol):
             body=b"".join(self.body),
         )
         keep_alive = self.parser.should_keep_alive()
+        waits = self.turn.join(self.app)
         try:
             response, extra = self.app.answer(request)
         except Exception as exc:
@@ -167,22 +205,26 @@ class _Connection(asyncio.Protocol):
                 [],
             )
         payload = encode_response(response, extra, keep_alive, method == "HEAD")
-        slot: list[Any] = [payload if response.delay <= 0 else None, keep_alive]
+        # [payload (None until due), keep-alive, replaced by an error after a failed commit]
+        slot: list[Any] = [payload if response.delay <= 0 else None, keep_alive, False]
         self.slots.append(slot)
+        if waits:
+            self.turn.waiting.append((self, slot))
         if response.delay > 0:
             asyncio.get_running_loop().call_later(response.delay, self._fill, slot, payload)
-        else:
+        elif not waits:
             self._flush()
 
     # -- writing ------------------------------------------------------------------
 
     def _fill(self, slot: list[Any], payload: bytes) -> None:
-        slot[0] = payload
+        if not slot[2]:
+            slot[0] = payload
         self._flush()
 
     def _flush(self) -> None:
         while self.slots and self.slots[0][0] is not None:
-            payload, keep_alive = self.slots.popleft()
+            payload, keep_alive, _ = self.slots.popleft()
             if self.transport is None:
                 self.slots.clear()
                 return
@@ -212,8 +254,9 @@ async def serve(
 ) -> None:
     """Serve ``app`` until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     loop = asyncio.get_running_loop()
+    turn = _Turn()
     server = await loop.create_server(
-        lambda: _Connection(app),
+        lambda: _Connection(app, turn),
         host,
         port,
         reuse_address=True,

@@ -42,6 +42,8 @@ class StateBackend(ABC):
 
     url: str
     """The location, with any password masked (for messages)."""
+    holds_commits = False
+    """Whether :meth:`hold_commits` does anything (the engine has local transactions)."""
 
     @abstractmethod
     def next_number(self, namespace: str, counter: str) -> int:
@@ -86,6 +88,16 @@ class StateBackend(ABC):
         for found, _ in self.items(namespace, bucket):
             if found == key or found.startswith(prefix):
                 self.delete(namespace, bucket, found)
+
+    def hold_commits(self) -> None:  # noqa: B027 - engines that commit each call keep this
+        """Keep the writes that follow in one transaction until :meth:`release_commits`
+        (the HTTP server does so for the requests of one turn of its event loop, and answers
+        them only once they are committed). Engines without transactions ignore it."""
+
+    def release_commits(self) -> bool:
+        """Commit what :meth:`hold_commits` kept; whether it was committed (``False``: every
+        held write was lost, and the requests that made them must be answered with an error)."""
+        return True
 
     @abstractmethod
     def clear(self, namespace: str | None = None) -> None:

@@ -10,13 +10,13 @@ the rows it shows rather than the whole bucket.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,8 @@ def _filter_sql(paths: list[tuple[str, frozenset[str]]]) -> tuple[str, dict[str,
 class SqliteBackend(StateBackend):
     """Buckets and counters in two tables of one SQLite file."""
 
+    holds_commits = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         self.url = str(self.path.absolute())
@@ -110,6 +112,9 @@ class SqliteBackend(StateBackend):
         self._connection: sqlite3.Connection | None = None
         self._writers: int | None = None
         self._pid = 0
+        self._holding = False
+        self._held: sqlite3.Connection | None = None
+        """The connection whose transaction holds writes (see :meth:`hold_commits`)."""
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is not None and self._pid == os.getpid():
@@ -138,20 +143,59 @@ class SqliteBackend(StateBackend):
         self._connection, self._writers, self._pid = connection, writers, os.getpid()
         return connection
 
-    @contextmanager
+    @contextlib.contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """The connection, with the writers' lock file held: processes that write take turns
         in the kernel and wake as soon as the lock is free, instead of polling SQLite's busy
         lock with sleeps of a millisecond or more."""
         connection = self._connect()
-        if fcntl is None or self._writers is None:
+        if self._held is connection:
             yield connection
             return
-        fcntl.flock(self._writers, fcntl.LOCK_EX)
+        self._lock_writers()
+        if self._holding:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._unlock_writers()
+                raise
+            self._held = connection  # committed, and the lock file freed, on release
+            yield connection
+            return
         try:
             yield connection
         finally:
+            self._unlock_writers()
+
+    def _lock_writers(self) -> None:
+        if fcntl is not None and self._writers is not None:
+            fcntl.flock(self._writers, fcntl.LOCK_EX)
+
+    def _unlock_writers(self) -> None:
+        if fcntl is not None and self._writers is not None:
             fcntl.flock(self._writers, fcntl.LOCK_UN)
+
+    def hold_commits(self) -> None:
+        with self._lock:
+            self._holding = True
+
+    def release_commits(self) -> bool:
+        with self._lock:
+            self._holding = False
+            held, self._held = self._held, None
+            if held is None:
+                return True
+            try:
+                if not held.in_transaction:
+                    return False  # SQLite rolled it back after a failed statement
+                held.execute("COMMIT")
+                return True
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    held.execute("ROLLBACK")
+                return False
+            finally:
+                self._unlock_writers()
 
     def _run(self, sql: str, values: Sequence[object] | Mapping[str, object], fetch: str) -> Any:
         """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows, or ``count``
@@ -167,9 +211,12 @@ class SqliteBackend(StateBackend):
             except sqlite3.Error as exc:
                 raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
-    @contextmanager
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._writing() as connection:
+            if self._held is connection:
+                yield connection  # inside the held transaction already
+                return
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
