@@ -233,11 +233,11 @@ class MockEngine:
         key = _answer_key(request) if self.state is None else None
         remembered = self._answers.get(key) if key is not None else None
         if remembered is not None:
-            operation, response = remembered
+            answered, response = remembered
             self.log.record(
-                request.method, request.path, operation.operation_id, response.status, []
+                request.method, request.path, answered.operation_id, response.status, []
             )
-            self.coverage.record(operation, response.status, response.documented_as)
+            self.coverage.record(answered, response.status, response.documented_as)
             return response
         match = self.router.match(request.method, request.path)
         operation = match.target
