@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 
+from contractkit.mock.json_codec import load_object, load_objects, to_text
 from contractkit.mock.state.backend import MEMORY, Change, JSONObject, StateBackend
-from contractkit.mock.state.codec import load_object, load_objects, to_text
 from contractkit.mock.state.listing import Listing, Page, item_matches
 
 _Stored = tuple[JSONObject, str]

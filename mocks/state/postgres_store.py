@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from contractkit.mock.json_codec import load_object, to_text
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.codec import load_object, to_text
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("

@@ -13,8 +13,8 @@ import threading
 from typing import Any
 from urllib.parse import quote
 
+from contractkit.mock.json_codec import load_object, to_text
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.codec import load_object, to_text
 
 PREFIX = "contractkit:mock:"
 _INSERT = """

@@ -25,8 +25,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: SQLite's own busy lock alone
     fcntl = None  # type: ignore[assignment]
 
+from contractkit.mock.json_codec import load_object, load_objects, to_text
 from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.codec import load_object, load_objects, to_text
 from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (

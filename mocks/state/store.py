@@ -30,9 +30,9 @@ from contractkit.mock.document.schemas import CompiledSchema
 from contractkit.mock.generation.errors import error_response
 from contractkit.mock.generation.generator import flatten_schema, generate_valid
 from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
+from contractkit.mock.json_codec import to_bytes
 from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
 from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.codec import to_bytes
 from contractkit.mock.state.listing import Listing, query_text
 from contractkit.mock.state.resources import (
     COUNT_NAMES,

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from contractkit.mock.document.model import MediaType
 from contractkit.mock.document.schemas import CompiledSchema
+from contractkit.mock.json_codec import loads
 from contractkit.mock.validation.coercion import (
     coerce_items,
     coerce_value,
@@ -103,7 +104,7 @@ def parse_body(media: MediaType, body: bytes, content_type_header: str) -> Any:
     actual = content_type_header.split(";", 1)[0].strip().lower()
     if is_json_media(actual) or (is_json_media(name) and not actual):
         try:
-            return json.loads(body)
+            return loads(body)
         except ValueError as exc:
             raise BodyError(f"body is not valid JSON: {exc}") from exc
     if actual == "application/x-www-form-urlencoded":
