@@ -241,3 +241,18 @@ def test_delete_prefixed_removes_the_key_and_those_beneath_it(
     ]
     backend.delete_prefixed(namespace, "!marks", '["pets"]', '["pets", ')
     assert [key for key, _ in backend.items(namespace, "!marks")] == ['["petsy"]', '["toys"]']
+
+
+def test_numbers_beyond_64_bits_and_unicode_come_back_unchanged(
+    backend: StateBackend, namespace: str
+) -> None:
+    item = {"id": 1, "huge": 123456789012345678901234567890, "price": 0.1, "name": "Zoë 🐕"}
+    assert backend.insert(namespace, "/pets", "1", item)
+    assert backend.get(namespace, "/pets", "1") == item
+    assert filled_page(backend, namespace) == [item]
+    changed = backend.update(namespace, "/pets", "1", lambda pet: {**pet, "huge": -(10**30)})
+    assert changed is not None and backend.get(namespace, "/pets", "1") == changed
+
+
+def filled_page(backend: StateBackend, namespace: str) -> list[dict[str, object]]:
+    return backend.page(namespace, "/pets", Listing({"name": frozenset({"Zoë 🐕"})})).items
