@@ -60,6 +60,20 @@ _ANSWER_BODY_LIMIT = 256 * 1024
 _KEYED_BODY_LIMIT = 4096
 
 
+def _flagged(response: MockResponse, broken: ValidationResult) -> MockResponse:
+    """A copy of ``response`` that names what the request broke (which no documented status
+    refuses) in the violations header, with a warning saying so."""
+    flagged = MockResponse(
+        response.status, dict(response.headers), response.body, response.documented_as
+    )
+    flagged.headers[VIOLATIONS_HEADER] = violations_header(broken.violations)
+    flagged.headers[WARNING_HEADER] = (
+        f"the request breaks the document ({broken.status}), which declares no client "
+        "error for this operation"
+    )
+    return flagged
+
+
 def _answer_key(request: MockRequest) -> tuple[Any, ...] | None:
     """What makes two requests the very same one: method, path, query, every header in the
     order sent, and the body (``None`` when the body is too large to remember by)."""
@@ -275,6 +289,9 @@ class MockEngine:
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
         refused_with = None
+        # Credentials no documented status refuses, the rest of the request being valid: it
+        # is answered as a valid one (the store included), the violations shown in headers.
+        unrefused: ValidationResult | None = None
         if not validation.valid:
             refused_with = (
                 validation.status
@@ -283,15 +300,16 @@ class MockEngine:
             )
         if refused_with is None and validation.status in (401, 403):
             # No documented status refuses the credentials: the rest is still checked.
-            unrefused = validation.violations
+            credentials = validation
             validation = validate_request(
                 operation, request, params, self.credentials, check_credentials=False
             )
             if not validation.valid:
                 refused_with = documented_refusal(operation, validation.status)
-            if refused_with is None:
-                validation.violations = [*unrefused, *validation.violations]
-                validation.status = validation.status or 401
+                if refused_with is None:
+                    validation.violations = [*credentials.violations, *validation.violations]
+            else:
+                unrefused = credentials
         if refused_with is not None:
             refusal = error_response(
                 operation, refused_with, validation.violations, accept, self.options.seed
@@ -349,10 +367,19 @@ class MockEngine:
             self.deleted.record(operation, path, response.status, namespace)
             if 200 <= response.status < 300 and self.deleted.plan.marks(operation):
                 self._answers.clear()  # a remembered answer may lie beneath the new mark
+        if unrefused is not None:
+            response = _flagged(response, unrefused)
         response.delay = delay
-        self.log.record(request.method, request.path, operation.operation_id, response.status, [])
+        self.log.record(
+            request.method,
+            request.path,
+            operation.operation_id,
+            response.status,
+            [v.as_dict() for v in unrefused.violations] if unrefused is not None else [],
+        )
         repeatable = (
-            self.state is None
+            unrefused is None
+            and self.state is None
             and not tracked
             and delay <= 0
             and fault is None
@@ -394,18 +421,8 @@ class MockEngine:
         what it documents (the mock never answers an undocumented status), the violations in
         a header and a warning saying so."""
         response = self._documented(operation, request, params, preferences(request), accept)
-        response = MockResponse(
-            response.status,
-            dict(response.headers),
-            response.body,
-            response.documented_as,
-            delay,
-        )
-        response.headers[VIOLATIONS_HEADER] = violations_header(validation.violations)
-        response.headers[WARNING_HEADER] = (
-            f"the request breaks the document ({validation.status}), which declares no client "
-            "error for this operation"
-        )
+        response = _flagged(response, validation)
+        response.delay = delay
         self.log.record(
             request.method,
             request.path,

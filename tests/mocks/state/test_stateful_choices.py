@@ -178,3 +178,76 @@ async def test_a_matching_rule_wins_over_the_store(client: httpx.AsyncClient) ->
     assert tom["id"] != created["id"]
     assert (await client.get(pet + "/toys")).status_code == 404
     assert (await client.get(f"/pets/{tom['id']}/toys")).status_code == 200
+
+
+async def test_missing_credentials_no_status_refuses_still_reach_the_store(
+    tmp_path: Path, mock_client: Callable[..., httpx.AsyncClient]
+) -> None:
+    """An operation that requires credentials but documents no 401 answers what it documents,
+    the store included; the missing credentials are named in the violations header."""
+    item = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Guarded", "version": "1"},
+        "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
+        "security": [{"basic": []}],
+        "paths": {
+            "/events": {
+                "get": {
+                    "parameters": [
+                        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "events",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": item}}
+                            },
+                        }
+                    },
+                },
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": item}}},
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "content": {"application/json": {"schema": item}},
+                        }
+                    },
+                },
+            },
+            "/events/{id}": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": item["properties"]["id"],
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "one",
+                            "content": {"application/json": {"schema": item}},
+                        },
+                        "404": {"description": "none"},
+                    },
+                }
+            },
+        },
+    }
+    document = tmp_path / "guarded.yaml"
+    document.write_text(yaml.safe_dump(spec))
+    client = mock_client(document, stateful=True, state=str(tmp_path / "state.sqlite3"))
+    names = ["first", "second", "third"]
+    for name in names:
+        created = await client.post("/events", json={"name": name})
+        assert created.status_code == 201
+        assert "Authorization" in created.headers["x-contractkit-violations"]
+    pages = [(await client.get(f"/events?limit=2&page={page}")).json() for page in (1, 2, 3)]
+    assert [[event["name"] for event in page] for page in pages] == [names[:2], names[2:], []]
+    missing = await client.get("/events/99")
+    assert missing.status_code == 404
+    assert "x-contractkit-warning" in missing.headers
