@@ -70,6 +70,19 @@ def mock_settings(target: Target) -> dict[str, object] | None:
     return None
 
 
+def stateless_mock(target: Target) -> str | None:
+    """Why CRUD cannot be checked on ``target``: it is a contractkit mock that keeps no state
+    (its answers are the document's examples, so nothing created can be read back); else
+    ``None``."""
+    settings = mock_settings(target)
+    if settings is None or settings.get("stateful") is not False:
+        return None
+    return (
+        f"the server is a contractkit mock that keeps no state ({SETTINGS_PATH}: stateful "
+        "false); start it with --stateful to check CRUD"
+    )
+
+
 def _credential_headers(security: list[dict[str, Any]]) -> set[str]:
     """Lower-case names of the headers that carry an operation's credentials."""
     names: set[str] = set()
@@ -86,9 +99,14 @@ def _credential_headers(security: list[dict[str, Any]]) -> set[str]:
 
 
 def _missing_credential(message: str, headers: set[str] | None) -> bool:
-    """Whether a negative case's only change is a missing credential header."""
+    """Whether a negative case's only change is a missing credential header (as the fuzzing
+    and the coverage phases each say it)."""
     lowered = message.lower()
-    return bool(headers) and any(f"missing `{name}` at header" in lowered for name in headers or ())
+    return bool(headers) and any(
+        f"missing `{name}` at header" in lowered
+        or f"parameter `{name}` in header - violates `required`" in lowered
+        for name in headers or ()
+    )
 
 
 def review(

@@ -191,6 +191,7 @@ class _DocumentRun:
                     seed=self.options.seed or 0,
                     excluded=self.excluded_ours,
                     intruders=intruders,
+                    not_walked=documented_refusals.stateless_mock(self.target),
                 )
                 self.findings.extend(ours.findings)
                 self.notes.extend(ours.notes)

@@ -1,8 +1,8 @@
 """JSON for stored resources, stateful answers and request bodies: orjson where it reads and
 writes what the standard library would, the standard library elsewhere (integers beyond 64
 bits, which orjson refuses to write and would read as floats; ``NaN`` literals it refuses to
-read; non-string keys), so no number loses digits. Not-a-number and infinite floats, which JSON
-cannot spell, are written as ``null``."""
+read; lone surrogates; non-string keys), so no number loses digits and no string a character.
+Not-a-number and infinite floats, which JSON cannot spell, are written as ``null``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def to_bytes(value: Any) -> bytes:
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        # ASCII escapes, so that lone surrogates (valid JSON, not UTF-8) are kept too.
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def to_text(value: Any) -> str:

@@ -30,13 +30,23 @@ def run_checks(
     seed: int,
     excluded: Iterable[str] = (),
     intruders: Iterable[CheckClient] = (),
+    not_walked: str | None = None,
 ) -> PhaseOutcome:
-    """Walk every family with every enabled check of ours."""
+    """Walk every family with every enabled check of ours (``not_walked``: why no family can
+    be walked on this server; each is then listed as skipped for that reason)."""
     outcome = PhaseOutcome()
     excluded = set(excluded)
     intruders = list(intruders)
     functions = enabled_functions(excluded)
     families, skipped = survey(document)
+    if not_walked is not None:
+        for family in families:
+            outcome.families.append(FamilyReport(document.name, family.name, False, not_walked))
+        for entry in skipped:
+            outcome.families.append(FamilyReport(document.name, entry.path, False, entry.reason))
+        if families:
+            outcome.notes.append(f"{document.name}: CRUD checks not run: {not_walked}")
+        return outcome
     sent_before = len(client.statuses)
     for family in families:
         walk = FamilyWalk(document, family, client, seed, excluded=excluded, intruders=intruders)

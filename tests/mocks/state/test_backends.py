@@ -256,3 +256,10 @@ def test_numbers_beyond_64_bits_and_unicode_come_back_unchanged(
 
 def filled_page(backend: StateBackend, namespace: str) -> list[dict[str, object]]:
     return backend.page(namespace, "/pets", Listing({"name": frozenset({"Zoë 🐕"})})).items
+
+
+def test_strings_with_lone_surrogates_are_kept(backend: StateBackend, namespace: str) -> None:
+    item = {"id": 1, "name": "a\ud800b"}
+    assert backend.insert(namespace, "/pets", "1", item)
+    assert backend.get(namespace, "/pets", "1") == item
+    assert backend.page(namespace, "/pets", Listing()).items == [item]
