@@ -8,9 +8,11 @@ check. New APIs are covered as soon as their folder exists.
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contractkit.contract import ALL_PHASES, run_contract
@@ -120,3 +122,91 @@ def test_credentials_cover_every_secured_operation_of_a_document() -> None:
     assert accepted == {"key": TOKEN, "basic": f"contract:{TOKEN}"}
     assert headers["X-Key"] == TOKEN
     assert base64.b64decode(headers["Authorization"].split()[1]).decode() == f"contract:{TOKEN}"
+
+
+def _notes_document(tmp_path: Path) -> Path:
+    note = {
+        "type": "object",
+        "required": ["id", "text"],
+        "properties": {"id": {"type": "integer", "readOnly": True}, "text": {"type": "string"}},
+    }
+    created = {"application/json": {"schema": note}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Notes", "version": "1"},
+        "paths": {
+            "/notes": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 3},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "oldest first",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": note}}
+                            },
+                        }
+                    },
+                },
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {"text": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": {"description": "made", "content": created}},
+                },
+            },
+            "/notes/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "get": {
+                    "responses": {
+                        "200": {"description": "one", "content": created},
+                        "404": {"description": "none"},
+                    }
+                },
+                "delete": {
+                    "responses": {"204": {"description": "gone"}, "404": {"description": "none"}}
+                },
+            },
+        },
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_crud_is_not_judged_on_a_mock_that_keeps_no_state(tmp_path: Path) -> None:
+    document = _notes_document(tmp_path)
+    result = run_contract(document, app=build_mock_app(document), seed=1, phases=("crud",))
+    assert result.findings == []
+    assert [family.checked for family in result.families] == [False]
+    assert "keeps no state" in result.families[0].detail
+    assert any("start it with --stateful" in note for note in result.notes)
+
+
+async def test_an_item_beyond_a_full_first_page_is_not_called_missing(tmp_path: Path) -> None:
+    document = _notes_document(tmp_path)
+    app = build_mock_app(document, stateful=True)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        for number in range(5):  # more than the largest page (3), oldest first
+            assert (await client.post("/notes", json={"text": f"{number}"})).status_code == 201
+    result = run_contract(document, app=app, seed=1, phases=("crud",))
+    assert result.findings == []
+    skipped = " ".join(reason for family in result.families for reason in family.skipped)
+    assert "crud_create_listed" in skipped and "which is full (3 items)" in skipped
