@@ -10,6 +10,12 @@ from collections.abc import Awaitable, Callable
 
 from connexion.security import ApiKeySecurityHandler, BasicSecurityHandler, BearerSecurityHandler
 
+FINISH_CHECK = "finish_check"
+"""Key of ``token_info`` holding the part of a credential check that needs the database: a
+callable given ``token_info``, raising the API's 401 when the credentials must be refused. It is
+run in the handler's worker thread just before the handler (see
+:mod:`contractkit.impl.web.operations`), so the request crosses to a thread once."""
+
 Check = Callable[..., dict | Awaitable[dict | None] | None]
 """A credential check: the caller's info, or None to refuse; it may be a coroutine function."""
 
