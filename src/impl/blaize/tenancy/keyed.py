@@ -30,7 +30,13 @@ def keyed_row(session: Session, model: type[Row], tenant_id: str, key: str, what
     return row
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+def _insert_if_absent(dialect: str, model: type[Any], values: dict[str, Any]) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` in ``dialect``."""
+    if dialect == "postgresql":
+        pg = postgresql.insert(model).values(**values)
+        return pg.on_conflict_do_nothing().returning(pg.table.c.id)
+    lite = sqlite.insert(model).values(**values)
+    return lite.on_conflict_do_nothing().returning(lite.table.c.id)
 
 
 def claim_keyed_row(
@@ -43,9 +49,8 @@ def claim_keyed_row(
     commit, then replaces what it wrote) instead of clashing on the key or on what hangs off
     the row.
     """
-    insert = _INSERTS[session.get_bind().dialect.name]
-    statement = insert(model).values(tenant_id=tenant_id, id=key, **values)
-    claimed = statement.on_conflict_do_nothing().returning(statement.table.c.id)
+    dialect = session.get_bind().dialect.name
+    claimed = _insert_if_absent(dialect, model, {"tenant_id": tenant_id, "id": key, **values})
     created = session.connection().execute(claimed).first() is not None
     row = session.get(model, (tenant_id, key), with_for_update=True, populate_existing=True)
     if row is None:  # deleted by a concurrent request between the insert and the lock
