@@ -71,3 +71,33 @@ def postgres_url() -> Iterator[str]:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_for_a_lock_wait(url: str, timeout: float = 60) -> None:
+    """Return once some other session of the database at ``url`` waits for a lock.
+
+    Lets a test hold a transaction open until a concurrent one is known to be queued behind
+    it, with no guess about how long that takes.
+    """
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    deadline = time.monotonic() + timeout
+    try:
+        with engine.connect() as connection:
+            while time.monotonic() < deadline:
+                waiting = connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+                if waiting:
+                    return
+                connection.rollback()
+                time.sleep(0.02)
+    finally:
+        engine.dispose()
+    pytest.fail("no concurrent transaction came to wait for a lock")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
+from functools import partial
 
 from contractkit.impl.apis import ApiDefinition
 from contractkit.impl.config import Settings
@@ -33,12 +33,9 @@ def build_context(settings: Settings, db: Database) -> PeerlyContext:
 
 
 def security_map(ctx: PeerlyContext) -> dict[str, type]:
-    """Bearer tokens are Peerly JWTs, checked by :func:`verify_bearer` off the event loop."""
-
-    async def check(token: str) -> dict | None:
-        return await anyio.to_thread.run_sync(verify_bearer, ctx, token)
-
-    return {"bearer": bearer_handler(check)}
+    """Bearer tokens are Peerly JWTs: claims checked by :func:`verify_bearer` on the event loop,
+    the caller's row then read with the handler, in its worker thread."""
+    return {"bearer": bearer_handler(partial(verify_bearer, ctx))}
 
 
 DEFINITION = ApiDefinition(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 
+from contractkit.impl.peerly.models import Role
 from contractkit.impl.peerly.settings import load_peerly_settings
 from contractkit.impl.peerly.tokens import NAMESPACE
 from tests.impl.conftest import TEST_SECRET
@@ -84,6 +85,17 @@ async def test_logout_revokes_the_token_but_not_others(client, person) -> None:
     assert refused.json()["error"]["code"] == "invalid_token"
     assert (await client.post("/logout", headers=first.headers)).status_code == 401
     assert (await client.get("/users/me", headers=second.headers)).status_code == 200
+
+
+async def test_a_revoked_token_changes_nothing(client, person) -> None:
+    admin = person("root@example.com", Role.ADMIN)
+    assert (await client.post("/logout", headers=admin.headers)).status_code == 200
+    body = {"text": "Care", "description": "We help."}
+    refused = await client.post("/core_values", json=body, headers=admin.headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "invalid_token"
+    fresh = person("root@example.com", Role.ADMIN)
+    assert (await client.get("/core_values", headers=fresh.headers)).json()["data"] == []
 
 
 async def test_missing_forged_and_expired_tokens_are_refused(client, employee, settings) -> None:

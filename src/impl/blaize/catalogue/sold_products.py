@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.models import Product
 from contractkit.impl.blaize.catalogue.references import drop_links, refuse_unknown, replace_links
-from contractkit.impl.blaize.tenancy.keyed import keyed_row
+from contractkit.impl.blaize.tenancy.keyed import claim_keyed_row, keyed_row
 from contractkit.impl.blaize.tenancy.records import tenant_rows
 
 KIND = "product"
@@ -33,15 +33,15 @@ def store_product(
     """
     bundle = ("bundle", body["entitlement"]["id"])
     refuse_unknown(session, tenant_id, [bundle], (KIND, product_id))
-    product = session.get(Product, (tenant_id, product_id))
-    created = product is None
-    if product is None:
-        product = Product(tenant_id=tenant_id, id=product_id)
-        session.add(product)
-    product.label = body.get("label")
-    product.description = body.get("description")
-    product.entitlement = body["entitlement"]
-    product.mapping = body["mapping"]
+    values = {
+        "label": body.get("label"),
+        "description": body.get("description"),
+        "entitlement": body["entitlement"],
+        "mapping": body["mapping"],
+    }
+    product, created = claim_keyed_row(session, Product, tenant_id, product_id, values)
+    for name, value in values.items():
+        setattr(product, name, value)
     session.flush()
     replace_links(session, tenant_id, (KIND, product_id), [bundle])
     return product, created

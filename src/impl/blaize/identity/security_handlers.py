@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 
 from connexion.security import ApiKeySecurityHandler
 
+from contractkit.impl.web.security import ArgumentsReadOnce
+
 Check = Callable[..., object]
 
 
@@ -18,7 +20,7 @@ def api_key_handler_by_location(
 ) -> type[ApiKeySecurityHandler]:
     """``checks`` maps ``(in, lower-case name)`` of a scheme to its check function."""
 
-    class LocatedApiKeySecurityHandler(ApiKeySecurityHandler):
+    class LocatedApiKeySecurityHandler(ArgumentsReadOnce, ApiKeySecurityHandler):
         def _resolve_func(self, security_scheme: dict) -> Check | None:
             key = (security_scheme.get("in", ""), security_scheme.get("name", "").lower())
             return checks.get(key)

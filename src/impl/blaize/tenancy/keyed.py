@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,34 @@ def keyed_row(session: Session, model: type[Row], tenant_id: str, key: str, what
     if row is None:
         raise not_found(what)
     return row
+
+
+def _insert_if_absent(dialect: str, model: type[Any], values: dict[str, Any]) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` in ``dialect``."""
+    if dialect == "postgresql":
+        pg = postgresql.insert(model).values(**values)
+        return pg.on_conflict_do_nothing().returning(pg.table.c.id)
+    lite = sqlite.insert(model).values(**values)
+    return lite.on_conflict_do_nothing().returning(lite.table.c.id)
+
+
+def claim_keyed_row(
+    session: Session, model: type[Row], tenant_id: str, key: str, values: dict[str, Any]
+) -> tuple[Row, bool]:
+    """The tenant's row under ``key``, locked until the transaction ends; created from
+    ``values`` when absent. Returns the row and whether this call created it.
+
+    Concurrent saves of one key take turns on the row (the second waits for the first to
+    commit, then replaces what it wrote) instead of clashing on the key or on what hangs off
+    the row.
+    """
+    dialect = session.get_bind().dialect.name
+    claimed = _insert_if_absent(dialect, model, {"tenant_id": tenant_id, "id": key, **values})
+    created = session.connection().execute(claimed).first() is not None
+    row = session.get(model, (tenant_id, key), with_for_update=True, populate_existing=True)
+    if row is None:  # deleted by a concurrent request between the insert and the lock
+        raise conflict("The row was deleted by another request at the same moment")
+    return row, created
 
 
 def save_answer(body: dict[str, Any], uri: str, created: bool) -> SaveAnswer:

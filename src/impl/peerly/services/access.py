@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -14,6 +15,7 @@ from contractkit.impl.peerly.context import PeerlyContext
 from contractkit.impl.peerly.models import RevokedToken, Role, User
 from contractkit.impl.peerly.tokens import InvalidToken
 from contractkit.impl.timeutil import utcnow
+from contractkit.impl.web.security import FINISH_CHECK
 
 CALLER = "caller"
 """Key of ``token_info`` holding the user the bearer check loaded, for this request only."""
@@ -22,23 +24,15 @@ CALLER = "caller"
 def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:
     """Connexion's bearer check: the token's claims, or None (401) when it must be refused.
 
-    Besides the signature and time claims, the token must not be revoked and its user must
-    still exist and not be deleted: one query reads both, on every request, so a logout or
-    a deletion takes effect at once. The user read is handed on to the handler in
-    ``token_info`` (see :func:`load_caller`), so the request reads it once.
+    Only the signature and time claims are checked here, on the event loop (no I/O). That the
+    token is not revoked and its user still exists and is not deleted needs the database: that
+    part runs in the handler's worker thread, just before the handler
+    (:func:`confirm_caller`, under :data:`~contractkit.impl.web.security.FINISH_CHECK`), so a
+    request crosses to a thread once.
     """
     try:
         claims = ctx.tokens.verify(token)
     except InvalidToken:
-        return None
-    query = (
-        select(User, RevokedToken.jti)
-        .outerjoin(RevokedToken, RevokedToken.jti == claims.jti)
-        .where(User.id == claims.user_id)
-    )
-    with ctx.db.transaction() as session:
-        row = session.execute(query).first()
-    if row is None or row[1] is not None or row[0].is_deleted:
         return None
     return {
         "sub": str(claims.user_id),
@@ -46,8 +40,27 @@ def verify_bearer(ctx: PeerlyContext, token: str) -> dict[str, Any] | None:
         "org_id": claims.org_id,
         "jti": claims.jti,
         "expires_at": claims.expires_at,
-        CALLER: row[0],
+        FINISH_CHECK: partial(confirm_caller, ctx),
     }
+
+
+def confirm_caller(ctx: PeerlyContext, token_info: dict[str, Any]) -> None:
+    """401 unless the token is not revoked and its user exists and is not deleted.
+
+    One query reads both, on every request, so a logout or a deletion takes effect at once.
+    The user read is handed on to the handler in ``token_info`` (see :func:`load_caller`), so
+    the request reads it once.
+    """
+    query = (
+        select(User, RevokedToken.jti)
+        .outerjoin(RevokedToken, RevokedToken.jti == token_info["jti"])
+        .where(User.id == token_info["user_id"])
+    )
+    with ctx.db.transaction() as session:
+        row = session.execute(query).first()
+    if row is None or row[1] is not None or row[0].is_deleted:
+        raise unauthorized()
+    token_info[CALLER] = row[0]
 
 
 def load_caller(session: Session, token_info: Mapping[str, Any]) -> User:

@@ -78,6 +78,14 @@ def give_hi5(session: Session, giver: User, recognition_id: int, comment: str | 
     )
     if already is not None:
         raise conflict("You already gave a hi5 to this recognition")
+    hi5 = Hi5(recognition_id=item.id, given_by=giver.id, comment=comment)
+    session.add(hi5)
+    try:
+        # The hi5 goes in first: a concurrent duplicate fails here, on the unique constraint,
+        # before any other statement could flush it outside this guard.
+        session.flush()
+    except IntegrityError as exc:
+        raise conflict("You already gave a hi5 to this recognition") from exc
     spent = session.execute(
         update(User)
         .where(User.id == giver.id, User.hi5_quota_balance > 0)
@@ -87,17 +95,11 @@ def give_hi5(session: Session, giver: User, recognition_id: int, comment: str | 
         raise ApiError(
             400, "insufficient_hi5_balance", "Hi5 quota balance is insufficient for this action"
         )
-    hi5 = Hi5(recognition_id=item.id, given_by=giver.id, comment=comment)
-    session.add(hi5)
     session.execute(
         update(Recognition)
         .where(Recognition.id == item.id)
         .values(hi5_count=Recognition.hi5_count + 1)
     )
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise conflict("You already gave a hi5 to this recognition") from exc
     session.refresh(giver)
     return hi5
 
