@@ -6,7 +6,7 @@ operations, findings (by check) and the verdict. Nothing is configured per docum
 what a user sees out of the box.
 
     .venv/bin/python bench/mock/agreement.py [--corpus DIR] [--max-examples 5]
-        [--phases examples,coverage,fuzzing] [DOC ...]
+        [--phases examples,coverage,fuzzing] [--stateful] [DOC ...]
 """
 
 from __future__ import annotations
@@ -52,10 +52,13 @@ def contractkit() -> list[str]:
     return [sys.executable, "-m", "contractkit.cli"]
 
 
-def start_mock(document: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_mock(
+    document: Path, port: int, log: Path, state: Path | None = None
+) -> subprocess.Popen[bytes]:
+    stateful = ["--state", str(state)] if state is not None else []
     with log.open("wb") as sink:
         return subprocess.Popen(
-            [*contractkit(), "mock", str(document), "--port", str(port)],
+            [*contractkit(), "mock", str(document), "--port", str(port), *stateful],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=sink,
@@ -90,7 +93,8 @@ def run_one(document: Path, args: argparse.Namespace, folder: Path) -> Outcome:
     outcome = Outcome(document.name)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = start_mock(document, port, folder / f"{document.stem}.mock.log")
+    state = folder / f"{document.stem}.state.sqlite3" if args.stateful else None
+    process = start_mock(document, port, folder / f"{document.stem}.mock.log", state)
     began = time.monotonic()
     try:
         if not wait_for(base, process):
@@ -107,8 +111,7 @@ def run_one(document: Path, args: argparse.Namespace, folder: Path) -> Outcome:
             base,
             "--max-examples",
             str(args.max_examples),
-            "--phases",
-            args.phases,
+            *(["--phases", args.phases] if args.phases else []),
             "--seed",
             str(args.seed),
             "--junit-xml",
@@ -157,7 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("documents", nargs="*", help="documents (default: the whole corpus)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--max-examples", type=int, default=5)
-    parser.add_argument("--phases", default="examples,coverage,fuzzing")
+    parser.add_argument(
+        "--phases", default="", help="the runner's --phases (default: its own, every phase)"
+    )
+    parser.add_argument(
+        "--stateful", action="store_true", help="start each mock with --stateful (SQLite state)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per document")
     parser.add_argument("--keep", type=Path, help="folder for the runner's output per document")
