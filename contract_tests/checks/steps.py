@@ -47,7 +47,7 @@ def check_listed(
     listed = set(found)
     # A full first page may leave the item to a later one: only a page shorter than its
     # size (or a list that documents no page size) shows that an item is absent.
-    full = bool(page) and len(found) >= min(page.values())
+    full = page is not None and bool(page) and len(found) >= min(page.values())
     for item in items:
         present = key(item.id) in listed
         if present == expect_present:
