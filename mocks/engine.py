@@ -382,7 +382,6 @@ class MockEngine:
             and self.state is None
             and not tracked
             and delay <= 0
-            and fault is None
             and not self._may_fault(operation)
             and not (self.options.dynamic if prefer.dynamic is None else prefer.dynamic)
         )
@@ -504,13 +503,16 @@ class MockEngine:
             return 0.0
         return (low if high <= low else self._faults.uniform(low, high)) / 1000.0
 
-    def _may_fault(self, operation: Operation) -> bool:
+    def _fault_rate(self, operation: Operation) -> float:
         rate = operation.extension.get("errorRate", self.options.error_rate)
-        return isinstance(rate, (int, float)) and rate > 0
+        return float(rate) if isinstance(rate, (int, float)) and rate > 0 else 0.0
+
+    def _may_fault(self, operation: Operation) -> bool:
+        return self._fault_rate(operation) > 0
 
     def _fault(self, operation: Operation) -> int | None:
-        rate = operation.extension.get("errorRate", self.options.error_rate)
-        if not isinstance(rate, (int, float)) or rate <= 0 or self._faults.random() >= rate:
+        rate = self._fault_rate(operation)
+        if rate <= 0 or self._faults.random() >= rate:
             return None
         status = operation.extension.get("errorStatus", 500)
         return int(status) if isinstance(status, int) else 500

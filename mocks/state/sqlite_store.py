@@ -198,14 +198,15 @@ class SqliteBackend(StateBackend):
                 self._unlock_writers()
 
     def _run(self, sql: str, values: Sequence[object] | Mapping[str, object], fetch: str) -> Any:
-        """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows, or ``count``
-        for a write (the writers' lock held) answering the rows changed (errors become
-        :class:`StateBackendError`)."""
+        """One statement under the lock; ``fetch``: ``one`` row, ``all`` rows, ``count`` of
+        rows changed by a write, or ``written`` (the row a write's ``RETURNING`` gives).
+        Writes hold the writers' lock; errors become :class:`StateBackendError`."""
         with self._lock:
             try:
-                if fetch == "count":
+                if fetch in ("count", "written"):
                     with self._writing() as writer:
-                        return writer.execute(sql, values).rowcount
+                        cursor = writer.execute(sql, values)
+                        return cursor.rowcount if fetch == "count" else cursor.fetchone()
                 cursor = self._connect().execute(sql, values)
                 return cursor.fetchone() if fetch == "one" else cursor.fetchall()
             except sqlite3.Error as exc:
@@ -229,17 +230,13 @@ class SqliteBackend(StateBackend):
                 raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
 
     def next_number(self, namespace: str, counter: str) -> int:
-        with self._lock:
-            try:
-                with self._writing() as writer:
-                    row = writer.execute(
-                        "INSERT INTO contractkit_mock_counters (namespace, name, value)"
-                        " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
-                        " DO UPDATE SET value = value + 1 RETURNING value",
-                        (namespace, counter),
-                    ).fetchone()
-            except sqlite3.Error as exc:
-                raise StateBackendError(f"the state file {self.path} failed: {exc}") from exc
+        row = self._run(
+            "INSERT INTO contractkit_mock_counters (namespace, name, value)"
+            " VALUES (?, ?, 1) ON CONFLICT (namespace, name)"
+            " DO UPDATE SET value = value + 1 RETURNING value",
+            (namespace, counter),
+            "written",
+        )
         return int(row[0])
 
     def _body(self, namespace: str, bucket: str, key: str) -> str | None:

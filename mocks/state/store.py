@@ -308,11 +308,7 @@ class StateStore:
         chosen = self._once(
             ("around", id(operation), id(part), salt),
             (operation, part),
-            lambda: (
-                around
-                if isinstance(around, dict) and part.is_valid(around)
-                else self._generated(operation, part, salt)
-            ),
+            lambda: self._item_generated(operation, part, around, salt),
         )
         return fit(part, item, chosen)
 
