@@ -553,6 +553,7 @@ __all__ = [
 
 
 _PAGE_NUMBER = ("page", "page_number", "pagenumber")
+_LARGEST_POSITION = 2**62
 
 
 def _count_fields(container: Any) -> tuple[str, ...]:
@@ -573,7 +574,9 @@ def _page_window(operation: Operation, values: dict[str, Any]) -> tuple[int, int
     start = offset if isinstance(offset, int) and offset > 0 else 0
     if isinstance(size, int) and start == 0:
         start = _page_start(operation, values, size)
-    return start, size
+    # A page size below zero holds nothing; engines count in 64 bits.
+    start = min(max(start, 0), _LARGEST_POSITION)
+    return start, None if size is None else min(max(size, 0), _LARGEST_POSITION)
 
 
 def _page_start(operation: Operation, values: dict[str, Any], size: int) -> int:

@@ -72,3 +72,19 @@ async def test_page_numbers_walk_every_item_once(tmp_path: Path, first_page: int
             for n in range(first_page, first_page + 3)
         ]
     assert [i for page in pages for i in page] == made
+
+
+async def test_page_sizes_and_numbers_beyond_64_bits_or_below_zero_answer_a_page(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(yaml.safe_dump(_document(1)), encoding="utf-8")
+    app = build_mock_app(spec, stateful=True, state=str(tmp_path / "state.sqlite3"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        for _ in range(2):
+            assert (await client.post("/notes", json={"id": 1})).status_code == 201
+        huge = await client.get("/notes?limit=-19613967425638465536&page=390963")
+        assert huge.status_code == 200 and huge.json() == []
+        far = await client.get("/notes?limit=2&page=99999999999999999999999")
+        assert far.status_code == 200 and far.json() == []
