@@ -14,6 +14,8 @@ from contractkit.impl.apis import ApiDefinition
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity.body_digest import BodyDigestMiddleware
 from contractkit.impl.blaize.identity.credentials import (
+    carries_one_credential,
+    deferred_admin_session,
     verify_admin_session,
     verify_keypair_signature,
 )
@@ -118,9 +120,15 @@ def build_context(settings: Settings, db: Database) -> BlaizeContext:
 
 
 def security_map(ctx: BlaizeContext) -> dict[str, type]:
-    """Admin sessions (cookie or header) and keypair signatures, checked off the event loop."""
+    """Admin sessions (cookie or header) and keypair signatures, checked off the event loop.
 
-    async def session_check(api_key: str) -> dict | None:
+    A request with only an admin session has its session read in the handler's worker thread
+    (one thread hand-off per request); with several credentials, each is checked in turn here.
+    """
+
+    async def session_check(api_key: str, request: ConnexionRequest) -> dict | None:
+        if carries_one_credential(request):
+            return deferred_admin_session(ctx, api_key)
         return await anyio.to_thread.run_sync(verify_admin_session, ctx, api_key)
 
     async def signature_check(api_key: str, request: ConnexionRequest) -> dict | None:

@@ -27,6 +27,9 @@ from contractkit.impl.errors import ApiError
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 DEFAULT_BODY_TIMEOUT_SECONDS = 30
 RAW_CONTENT_TYPE = b"application/octet-stream"
+DRAIN_BYTES = 1024 * 1024
+"""How much of a refused body's rest is read and dropped before answering 413: a client still
+sending would otherwise have its connection reset, and the answer lost, when it is closed."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ def body_limits(settings: Settings, uploads: Sequence[UploadRoute] = ()) -> Body
 
 def too_large(limit: int) -> ApiError:
     return ApiError(
-        413, "payload_too_large", f"The request body is larger than the {limit} bytes allowed"
+        413,
+        "payload_too_large",
+        f"The request body is larger than the {limit} bytes allowed",
+        headers={"Connection": "close"},
     )
 
 
@@ -131,8 +137,20 @@ class RequestBodyGuard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    await self._drain(receive, message)
                     raise too_large(limit)
                 complete = not message.get("more_body", False)
             return message
 
         return receive_
+
+    async def _drain(self, receive: Any, message: MutableMapping[str, Any]) -> None:
+        """Read and drop what follows of a refused body, up to :data:`DRAIN_BYTES` and for
+        at most the read timeout, so that the client reads the 413 rather than a reset."""
+        dropped = 0
+        with anyio.move_on_after(self.limits.read_timeout_seconds):
+            while message.get("more_body", False) and dropped < DRAIN_BYTES:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                dropped += len(message.get("body", b""))

@@ -90,6 +90,25 @@ class JSONArrayStream:
         return element, end
 
 
+class _ElementCheck:
+    """The elements of one streamed array, each checked against ``items`` once complete."""
+
+    def __init__(self, items: Draft4ResponseValidator, encoding: str) -> None:
+        self._items = items
+        self._parser = JSONArrayStream()
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+
+    def check(self, message: t.MutableMapping[str, t.Any]) -> None:
+        final = not message.get("more_body", False)
+        text = self._decoder.decode(message.get("body", b""), final)
+        for element in self._parser.feed(text, final):
+            error = next(self._items.iter_errors(element), None)
+            if error is not None:
+                raise NonConformingResponseBody(
+                    detail=f"A streamed array element does not conform: {error.message}"
+                )
+
+
 class StreamingJSONResponseBodyValidator(JSONResponseBodyValidator):
     """Validates streamed JSON arrays element by element; other bodies as Connexion does,
     with the schema compiled once (the Python validator runs only to report a failure)."""
@@ -100,36 +119,29 @@ class StreamingJSONResponseBodyValidator(JSONResponseBodyValidator):
         super()._validate(body)
 
     def _streams_an_array(self, start: t.MutableMapping[str, t.Any]) -> bool:
-        headers = {name.lower() for name, _ in start.get("headers", [])}
-        schema = self._schema or {}
-        return b"content-length" not in headers and schema.get("type") == "array"
+        if (self._schema or {}).get("type") != "array":
+            return False
+        return all(name.lower() != b"content-length" for name, _ in start.get("headers", []))
 
-    def wrap_send(self, send: Send) -> Send:
-        buffered = super().wrap_send(send)
-        streaming: bool | None = None
-        parser = JSONArrayStream()
-        decoder = codecs.getincrementaldecoder(self._encoding)()
-        items = Draft4ResponseValidator(
+    def _items_validator(self) -> Draft4ResponseValidator:
+        return Draft4ResponseValidator(
             self._schema.get("items", {}) if self._schema else {},
             format_checker=Draft4Validator.FORMAT_CHECKER,
         )
 
+    def wrap_send(self, send: Send) -> Send:
+        buffered = super().wrap_send(send)
+        stream: _ElementCheck | None = None
+
         async def send_(message: t.MutableMapping[str, t.Any]) -> None:
-            nonlocal streaming
-            if message["type"] == "http.response.start":
-                streaming = self._streams_an_array(message)
-            if not streaming:
+            nonlocal stream
+            if message["type"] == "http.response.start" and self._streams_an_array(message):
+                stream = _ElementCheck(self._items_validator(), self._encoding)
+            if stream is None:
                 await buffered(message)
                 return
             if message["type"] == "http.response.body":
-                final = not message.get("more_body", False)
-                text = decoder.decode(message.get("body", b""), final)
-                for element in parser.feed(text, final):
-                    error = next(items.iter_errors(element), None)
-                    if error is not None:
-                        raise NonConformingResponseBody(
-                            detail=f"A streamed array element does not conform: {error.message}"
-                        )
+                stream.check(message)
             await send(message)
 
         return send_

@@ -7,49 +7,102 @@ They touch the database, so the async wrappers in ``blaize`` run them off the ev
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, select
+from connexion.lifecycle import ConnexionRequest
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.types import Scope
 
 from contractkit.impl.blaize.context import BlaizeContext
 from contractkit.impl.blaize.identity import signing
-from contractkit.impl.blaize.identity.access import CHECKED, roles_in
+from contractkit.impl.blaize.identity.access import CHECKED
 from contractkit.impl.blaize.identity.body_digest import body_digest
-from contractkit.impl.blaize.identity.models import AdminSession, AdminUser, Keypair, UsedNonce
+from contractkit.impl.blaize.identity.models import (
+    AdminRole,
+    AdminSession,
+    AdminUser,
+    Keypair,
+    UsedNonce,
+)
 from contractkit.impl.blaize.tenancy.ids import digest
 from contractkit.impl.blaize.tenancy.models import Tenant
+from contractkit.impl.db import DetachedRows
+from contractkit.impl.errors import unauthorized
 from contractkit.impl.timeutil import as_utc, utcnow
+from contractkit.impl.web.security import FINISH_CHECK
 
 
 def _token_info(admin_user_id: str, tenant_id: str, **extra: Any) -> dict[str, Any]:
     return {"sub": admin_user_id, "admin_user_id": admin_user_id, "tenant": tenant_id, **extra}
 
 
+_ADMINS = DetachedRows(AdminUser)
+_TENANTS = DetachedRows(Tenant)
+_SESSION_QUERY = (
+    select(AdminSession.expires_at, *_ADMINS.columns, *_TENANTS.columns, AdminRole.role)
+    .join(AdminUser, AdminUser.id == AdminSession.admin_user_id)
+    .join(Tenant, Tenant.id == AdminSession.tenant_id)
+    .outerjoin(
+        AdminRole,
+        and_(AdminRole.tenant_id == AdminSession.tenant_id, AdminRole.email == AdminUser.email),
+    )
+    .where(AdminSession.id_hash == bindparam("id_hash"))
+)
+"""A session with its admin, tenant and the admin's roles there (a row per role): one
+statement, compiled once, read without an ORM session."""
+_TENANT_AT = 1 + len(_ADMINS.columns)
+
+
 def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] | None:
     """A live admin session (not expired, not logged out)."""
     if not session_id or len(session_id) > 200:
         return None
-    query = (
-        select(AdminSession, AdminUser, Tenant)
-        .join(AdminUser, AdminUser.id == AdminSession.admin_user_id)
-        .join(Tenant, Tenant.id == AdminSession.tenant_id)
-        .where(AdminSession.id_hash == digest(session_id))
+    id_hash = digest(session_id)
+    with ctx.db.engine.connect() as connection:
+        rows = connection.execute(_SESSION_QUERY, {"id_hash": id_hash}).all()
+    if not rows or as_utc(rows[0][0]) <= utcnow():
+        return None
+    admin, tenant = _ADMINS.build(rows[0], 1), _TENANTS.build(rows[0], _TENANT_AT)
+    roles = [row[-1] for row in rows if row[-1] is not None]
+    return _token_info(
+        admin.id,
+        tenant.id,
+        scheme="session",
+        session_hash=id_hash,
+        **{CHECKED: (admin, tenant, roles)},
     )
-    with ctx.db.transaction() as session:
-        found = session.execute(query).first()
-        if found is None or as_utc(found[0].expires_at) <= utcnow():
-            return None
-        row, admin, tenant = found
-        roles = roles_in(session, tenant.id, admin.email)
-        return _token_info(
-            row.admin_user_id,
-            row.tenant_id,
-            scheme="session",
-            session_hash=row.id_hash,
-            **{CHECKED: (admin, tenant, roles)},
-        )
+
+
+CREDENTIAL_HEADERS = ("blaize-admin-session", "authorization")
+CREDENTIAL_COOKIES = ("blaize_admin_session",)
+
+
+def carries_one_credential(request: ConnexionRequest) -> bool:
+    """Whether the request names a single credential (so no other scheme may let it in)."""
+    present = sum(name in request.headers for name in CREDENTIAL_HEADERS)
+    present += sum(name in request.cookies for name in CREDENTIAL_COOKIES)
+    return present == 1
+
+
+def deferred_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] | None:
+    """The admin session check, its database part left to the handler's worker thread.
+
+    Only for a request that carries no other credential: when the session turns out not to
+    be live, no other scheme could have let the request in, so refusing then (401) answers
+    as the full check would have.
+    """
+    if not session_id or len(session_id) > 200:
+        return None
+    return {FINISH_CHECK: partial(_finish_admin_session, ctx, session_id)}
+
+
+def _finish_admin_session(ctx: BlaizeContext, session_id: str, token_info: dict) -> None:
+    found = verify_admin_session(ctx, session_id)
+    if found is None:
+        raise unauthorized()
+    token_info.update(found)
 
 
 def signed_path(scope: Scope, base_path: str) -> str:
