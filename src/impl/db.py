@@ -138,6 +138,9 @@ class Database:
 
     def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.engine = make_engine(url, pool_size)
+        self.single_statements = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        """The same pool, for reads of one statement: no ``BEGIN`` or ``ROLLBACK`` around it
+        (on PostgreSQL, one round trip instead of three)."""
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

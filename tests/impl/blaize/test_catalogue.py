@@ -179,6 +179,25 @@ async def test_referenced_products_are_not_deleted(client: httpx.AsyncClient, ad
         assert (await client.delete(path, headers=admin.headers)).status_code == 200, path
 
 
+async def test_a_saved_again_reference_moves_with_the_save(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    for bundle in ("gold", "silver"):
+        await add_product(client, admin, "bundle", bundle, includes={})
+    product = {"entitlement": {"id": "gold", "type": "bundle"}, "mapping": ONE_OFF}
+    for expected in (201, 200):  # created, then saved unchanged: gold stays referred to
+        saved = await client.put("/v3/products/month", json=product, headers=admin.headers)
+        assert saved.status_code == expected, saved.text
+        assert (await client.delete("/v3/bundles/gold", headers=admin.headers)).status_code == 409
+    product["entitlement"]["id"] = "silver"
+    moved = await client.put("/v3/products/month", json=product, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    refused = await client.delete("/v3/bundles/silver", headers=admin.headers)
+    assert refused.status_code == 409
+    assert refused.json()["message"].endswith("is still referred to by product 'month'")
+    assert (await client.delete("/v3/bundles/gold", headers=admin.headers)).status_code == 200
+
+
 async def test_bundle_includes_and_product_mappings_are_kept_as_written(
     client: httpx.AsyncClient, admin: Admin
 ) -> None:

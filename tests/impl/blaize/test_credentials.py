@@ -247,3 +247,31 @@ async def test_header_is_tried_before_the_cookie_and_logout_clears_the_cookie(
     logout = await client.post("/v3/admin/logout", headers=admin.headers)
     assert "Max-Age=0" in logout.headers["set-cookie"]
     assert logout.headers["set-cookie"].startswith("blaize_admin_session=;")
+
+
+async def test_a_refused_session_alone_is_answered_as_missing_credentials_are(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    missing = await client.get("/v3/admin/roles")
+    for headers in (
+        {"blaize-admin-session": "made-up"},
+        {"Cookie": "blaize_admin_session=made-up"},
+    ):
+        refused = await client.get("/v3/admin/roles", headers=headers)
+        assert refused.status_code == missing.status_code == 401
+        assert refused.json()["error"] == missing.json()["error"] == "unauthorized"
+
+
+async def test_a_stale_session_beside_another_credential_lets_the_other_decide(
+    client: httpx.AsyncClient, admin: Admin
+) -> None:
+    stale_header = {
+        "blaize-admin-session": "logged-out",
+        "Cookie": f"blaize_admin_session={admin.session_id}",
+    }
+    assert (await client.get("/v3/admin/roles", headers=stale_header)).status_code == 200
+    keys = await issue(client, admin)
+    signed = signed_headers(keys["access_key"], keys["secret_key"], "GET", "/v3/admin/roles", b"")
+    beside_signature = {**signed, "blaize-admin-session": "logged-out"}
+    answer = await client.get("/v3/admin/roles", headers=beside_signature)
+    assert answer.status_code == 200, answer.text

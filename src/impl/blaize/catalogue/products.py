@@ -121,20 +121,22 @@ def find_product(session: Session, kind: Kind, tenant_id: str, product_id: str) 
     return keyed_row(session, kind.model, tenant_id, product_id, kind.title)
 
 
-def _write(session: Session, kind: Kind, row: Product, body: dict[str, Any]) -> None:
+def _write(
+    session: Session, kind: Kind, row: Product, body: dict[str, Any], *, fresh: bool
+) -> None:
     refs = kind.references(body)
     refuse_unknown(session, row.tenant_id, refs, (kind.name, row.id))
     for name, default in kind.defaults.items():
         setattr(row, name, body.get(name, default))
     session.flush()
-    replace_links(session, row.tenant_id, (kind.name, row.id), refs)
+    replace_links(session, row.tenant_id, (kind.name, row.id), refs, fresh=fresh)
 
 
 def add_product(session: Session, kind: Kind, tenant_id: str, body: dict[str, Any]) -> Product:
     """A new product of the body's fields (omitted ones take their defaults), under a new id."""
     row = kind.model(tenant_id=tenant_id, id=new_id())
     session.add(row)
-    _write(session, kind, row, body)
+    _write(session, kind, row, body, fresh=True)
     return row
 
 
@@ -147,7 +149,7 @@ def store_product(
     if row is None:
         row = kind.model(tenant_id=tenant_id, id=product_id)
         session.add(row)
-    _write(session, kind, row, body)
+    _write(session, kind, row, body, fresh=created)
     return created
 
 

@@ -8,7 +8,7 @@ referred to can be refused (409).
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.holdings import Ref, existing
@@ -29,21 +29,45 @@ def refuse_unknown(
             )
 
 
-def replace_links(session: Session, tenant_id: str, owner: Ref, refs: list[Ref]) -> None:
-    """Index ``owner``'s references (in order), replacing what was indexed before."""
-    drop_links(session, tenant_id, owner)
-    session.add_all(
-        CatalogueLink(
-            tenant_id=tenant_id,
-            owner_kind=owner[0],
-            owner_id=owner[1],
-            position=position,
-            item_kind=kind,
-            item_id=item_id,
+def replace_links(
+    session: Session, tenant_id: str, owner: Ref, refs: list[Ref], *, fresh: bool = False
+) -> None:
+    """Index ``owner``'s references (in order), replacing what was indexed before.
+
+    A save that keeps the references (the usual update) reads them and writes nothing; a
+    ``fresh`` owner (created by this transaction) has none indexed yet.
+    """
+    if not fresh:
+        if links_of(session, tenant_id, owner) == refs:
+            return
+        drop_links(session, tenant_id, owner)
+    if refs:
+        rows = [
+            {
+                "tenant_id": tenant_id,
+                "owner_kind": owner[0],
+                "owner_id": owner[1],
+                "position": position,
+                "item_kind": kind,
+                "item_id": item_id,
+            }
+            for position, (kind, item_id) in enumerate(refs)
+        ]
+        session.connection().execute(insert(CatalogueLink.__table__), rows)
+
+
+def links_of(session: Session, tenant_id: str, owner: Ref) -> list[Ref]:
+    """``owner``'s references as indexed, in order."""
+    query = (
+        select(CatalogueLink.item_kind, CatalogueLink.item_id)
+        .where(
+            CatalogueLink.tenant_id == tenant_id,
+            CatalogueLink.owner_kind == owner[0],
+            CatalogueLink.owner_id == owner[1],
         )
-        for position, (kind, item_id) in enumerate(refs)
+        .order_by(CatalogueLink.position)
     )
-    session.flush()
+    return [(kind, item_id) for kind, item_id in session.connection().execute(query)]
 
 
 def drop_links(session: Session, tenant_id: str, owner: Ref) -> None:

@@ -43,7 +43,7 @@ def store_product(
     for name, value in values.items():
         setattr(product, name, value)
     session.flush()
-    replace_links(session, tenant_id, (KIND, product_id), [bundle])
+    replace_links(session, tenant_id, (KIND, product_id), [bundle], fresh=created)
     return product, created
 
 

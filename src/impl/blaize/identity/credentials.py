@@ -60,7 +60,7 @@ def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] 
     if not session_id or len(session_id) > 200:
         return None
     id_hash = digest(session_id)
-    with ctx.db.engine.connect() as connection:
+    with ctx.db.single_statements.connect() as connection:
         rows = connection.execute(_SESSION_QUERY, {"id_hash": id_hash}).all()
     if not rows or as_utc(rows[0][0]) <= utcnow():
         return None

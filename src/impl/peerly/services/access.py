@@ -63,7 +63,7 @@ def confirm_caller(ctx: PeerlyContext, token_info: dict[str, Any]) -> None:
     the request reads it once.
     """
     parameters = {"jti": token_info["jti"], "user_id": token_info["user_id"]}
-    with ctx.db.engine.connect() as connection:
+    with ctx.db.single_statements.connect() as connection:
         row = connection.execute(_CALLER_QUERY, parameters).first()
     if row is None or row[-1] is not None:
         raise unauthorized()
