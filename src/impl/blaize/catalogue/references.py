@@ -53,7 +53,7 @@ def replace_links(
             }
             for position, (kind, item_id) in enumerate(refs)
         ]
-        session.connection().execute(insert(CatalogueLink.__table__), rows)
+        session.connection().execute(insert(CatalogueLink), rows)
 
 
 def links_of(session: Session, tenant_id: str, owner: Ref) -> list[Ref]:
