@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -11,6 +14,39 @@ import jwt
 from contractkit.impl.timeutil import utcnow
 
 ALGORITHM = "HS256"
+REMEMBERED_TOKENS = 4096
+"""How many verified tokens each API remembers (least recently used forgotten first)."""
+
+
+class VerifiedTokens:
+    """Tokens whose signature and fixed claims were verified, with their claims.
+
+    A client sends the same token with every request; its signature, issuer, audience and
+    required claims cannot change, so they are verified once. The time claims are checked again
+    on every use: a remembered token is refused the moment it expires.
+    """
+
+    def __init__(self, capacity: int = REMEMBERED_TOKENS) -> None:
+        self._capacity = capacity
+        self._claims: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token: str, required: tuple[str, ...]) -> dict[str, Any] | None:
+        """The token's claims if it was verified and is in force now, else None."""
+        with self._lock:
+            claims = self._claims.get((token, required))
+            if claims is None:
+                return None
+            self._claims.move_to_end((token, required))
+        now = time.time()
+        in_force = now < claims["exp"] and claims.get("nbf", 0) <= now
+        return dict(claims) if in_force else None
+
+    def add(self, token: str, required: tuple[str, ...], claims: dict[str, Any]) -> None:
+        with self._lock:
+            self._claims[(token, required)] = dict(claims)
+            while len(self._claims) > self._capacity:
+                self._claims.popitem(last=False)
 
 
 class HS256Tokens:
@@ -23,6 +59,7 @@ class HS256Tokens:
         self._issuer = issuer
         self._ttl_seconds = ttl_seconds
         self._audience = audience
+        self._verified = VerifiedTokens()
 
     def issue(self, claims: dict[str, Any], ttl_seconds: int | None = None) -> str:
         """``claims`` plus ``iss``, ``iat`` and ``exp`` (``aud`` and ``nbf`` with an audience)."""
@@ -38,8 +75,15 @@ class HS256Tokens:
         return jwt.encode({**standard, **claims}, self._secret, algorithm=ALGORITHM)
 
     def decode(self, token: str, required: Sequence[str]) -> dict[str, Any]:
-        """The verified claims; raises ``jwt.PyJWTError`` for any invalid token."""
-        return jwt.decode(
+        """The verified claims; raises ``jwt.PyJWTError`` for any invalid token.
+
+        A token verified before is not verified again while in force (:class:`VerifiedTokens`).
+        """
+        key = tuple(required)
+        remembered = self._verified.get(token, key)
+        if remembered is not None:
+            return remembered
+        claims = jwt.decode(
             token,
             self._secret,
             algorithms=[ALGORITHM],
@@ -47,3 +91,8 @@ class HS256Tokens:
             audience=self._audience,
             options={"require": ["iss", "iat", "exp", *required]},
         )
+        if isinstance(claims.get("exp"), int | float) and isinstance(
+            claims.get("nbf", 0), int | float
+        ):
+            self._verified.add(token, key, claims)
+        return claims
