@@ -33,6 +33,10 @@ PYTHON = sys.executable
 SECRET = "bench-peerly-signing-secret-0123456789abcdef"
 PG_BIN = Path("/usr/lib/postgresql")
 PAGE = 20
+WARMUP_SECONDS = 1
+"""Each scenario runs this long, unmeasured, once each server has started: both stacks are
+measured warm (every worker has served each route, opened its connections, compiled its
+validators)."""
 
 MAPPING = {"braintree_one_off": {"price_points": [{"id": "ten", "label": "Ten", "price": 10}]}}
 
@@ -350,6 +354,8 @@ def run_database(label: str, url: str, args: argparse.Namespace, results: dict) 
                     port = free_port()
                     process = start(stack, name, env, port, workers)
                     try:
+                        for scenario in family.scenarios:  # warm-up, not measured
+                            load(port, scenario, WARMUP_SECONDS, scripts)
                         for scenario in family.scenarios:
                             result = load(port, scenario, args.duration, scripts)
                             key = (label, workers, name, scenario.name)

@@ -101,3 +101,19 @@ def wait_for_a_lock_wait(url: str, timeout: float = 60) -> None:
     finally:
         engine.dispose()
     pytest.fail("no concurrent transaction came to wait for a lock")
+
+
+@pytest.fixture(scope="module")
+def cluster_url() -> Iterator[str]:
+    """A PostgreSQL database shared by the tests of one module (see :func:`postgres_url`)."""
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture
+def base_env(base_env: dict[str, str], cluster_url: str) -> dict[str, str]:
+    """The served app's environment (the module's own ``base_env``), on that database.
+
+    Import both fixtures into a test module to run its tests on PostgreSQL.
+    """
+    return {**base_env, "DATABASE_URL": cluster_url}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,18 +14,11 @@ from contractkit.impl.blaize.catalogue.sold_products import store_product
 from contractkit.impl.db import Database
 from tests.impl.blaize.conftest import Admin
 from tests.impl.blaize.test_catalogue import ONE_OFF, add_product
-from tests.impl.postgres import postgres_url, wait_for_a_lock_wait
-
-
-@pytest.fixture(scope="module")
-def cluster_url() -> Iterator[str]:
-    with postgres_url() as url:
-        yield url
-
-
-@pytest.fixture
-def base_env(base_env: dict[str, str], cluster_url: str) -> dict[str, str]:
-    return {**base_env, "DATABASE_URL": cluster_url}
+from tests.impl.postgres import (  # noqa: F401 (fixtures)
+    base_env,
+    cluster_url,
+    wait_for_a_lock_wait,
+)
 
 
 def _save(database: Database, tenant: str, product_id: str, body: dict[str, Any]) -> bool:
@@ -36,7 +28,11 @@ def _save(database: Database, tenant: str, product_id: str, body: dict[str, Any]
 
 @pytest.mark.parametrize("exists", [False, True], ids=["created", "replaced"])
 async def test_concurrent_saves_of_one_product_both_succeed(
-    client: httpx.AsyncClient, admin: Admin, database: Database, cluster_url: str, exists: bool
+    client: httpx.AsyncClient,
+    admin: Admin,
+    database: Database,
+    cluster_url: str,  # noqa: F811
+    exists: bool,
 ) -> None:
     await add_product(client, admin, "bundle", "gold", includes={"entitlements": []})
     body = {"entitlement": {"id": "gold", "type": "bundle"}, "mapping": ONE_OFF}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -14,18 +13,11 @@ from contractkit.impl.peerly.models import Hi5, User
 from contractkit.impl.peerly.services import recognitions
 from tests.impl.peerly.conftest import PersonFactory
 from tests.impl.peerly.test_recognitions import core_value_id, recognise  # noqa: F401
-from tests.impl.postgres import postgres_url, wait_for_a_lock_wait
-
-
-@pytest.fixture(scope="module")
-def cluster_url() -> Iterator[str]:
-    with postgres_url() as url:
-        yield url
-
-
-@pytest.fixture
-def base_env(base_env: dict[str, str], cluster_url: str) -> dict[str, str]:
-    return {**base_env, "DATABASE_URL": cluster_url}
+from tests.impl.postgres import (  # noqa: F401 (fixtures)
+    base_env,
+    cluster_url,
+    wait_for_a_lock_wait,
+)
 
 
 def _give_hi5(database: Database, fan_id: int, recognition_id: int) -> int:
@@ -38,7 +30,7 @@ async def test_a_concurrent_duplicate_hi5_is_a_conflict(
     client: httpx.AsyncClient,
     person: PersonFactory,
     database: Database,
-    cluster_url: str,
+    cluster_url: str,  # noqa: F811
     core_value_id: int,  # noqa: F811
 ) -> None:
     giver, receiver = person("giver@example.com"), person("receiver@example.com")
