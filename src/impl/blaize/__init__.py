@@ -127,7 +127,7 @@ def security_map(ctx: BlaizeContext) -> dict[str, type]:
     """
 
     async def session_check(api_key: str, request: ConnexionRequest) -> dict | None:
-        if carries_one_credential(request):
+        if carries_one_credential(request, checks):
             return deferred_admin_session(ctx, api_key)
         return await anyio.to_thread.run_sync(verify_admin_session, ctx, api_key)
 
@@ -136,13 +136,12 @@ def security_map(ctx: BlaizeContext) -> dict[str, type]:
             verify_keypair_signature, ctx, api_key, request.scope, request.method
         )
 
-    handler = api_key_handler_by_location(
-        {
-            ("cookie", "blaize_admin_session"): session_check,
-            ("header", "blaize-admin-session"): session_check,
-            ("header", "authorization"): signature_check,
-        }
-    )
+    checks = {
+        ("cookie", "blaize_admin_session"): session_check,
+        ("header", "blaize-admin-session"): session_check,
+        ("header", "authorization"): signature_check,
+    }
+    handler = api_key_handler_by_location(checks)
     return {"apiKey": handler}
 
 

@@ -6,6 +6,7 @@ They touch the database, so the async wrappers in ``blaize`` run them off the ev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -33,6 +34,9 @@ from contractkit.impl.errors import unauthorized
 from contractkit.impl.timeutil import as_utc, utcnow
 from contractkit.impl.web.security import FINISH_CHECK
 
+Location = tuple[str, str]
+"""Where a security scheme's credential is: ``(in, lower-case name)``."""
+
 
 def _token_info(admin_user_id: str, tenant_id: str, **extra: Any) -> dict[str, Any]:
     return {"sub": admin_user_id, "admin_user_id": admin_user_id, "tenant": tenant_id, **extra}
@@ -55,9 +59,13 @@ statement, compiled once, read without an ORM session."""
 _TENANT_AT = 1 + len(_ADMINS.columns)
 
 
+def _may_be_session_id(session_id: str) -> bool:
+    return bool(session_id) and len(session_id) <= 200
+
+
 def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] | None:
     """A live admin session (not expired, not logged out)."""
-    if not session_id or len(session_id) > 200:
+    if not _may_be_session_id(session_id):
         return None
     id_hash = digest(session_id)
     with ctx.db.single_statements.connect() as connection:
@@ -75,14 +83,11 @@ def verify_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any] 
     )
 
 
-CREDENTIAL_HEADERS = ("blaize-admin-session", "authorization")
-CREDENTIAL_COOKIES = ("blaize_admin_session",)
-
-
-def carries_one_credential(request: ConnexionRequest) -> bool:
-    """Whether the request names a single credential (so no other scheme may let it in)."""
-    present = sum(name in request.headers for name in CREDENTIAL_HEADERS)
-    present += sum(name in request.cookies for name in CREDENTIAL_COOKIES)
+def carries_one_credential(request: ConnexionRequest, locations: Iterable[Location]) -> bool:
+    """Whether the request names exactly one of the credentials at ``locations`` (so no other
+    scheme may let it in)."""
+    sources = {"header": request.headers, "cookie": request.cookies, "query": request.query_params}
+    present = sum(name in sources[where] for where, name in locations if where in sources)
     return present == 1
 
 
@@ -93,7 +98,7 @@ def deferred_admin_session(ctx: BlaizeContext, session_id: str) -> dict[str, Any
     be live, no other scheme could have let the request in, so refusing then (401) answers
     as the full check would have.
     """
-    if not session_id or len(session_id) > 200:
+    if not _may_be_session_id(session_id):
         return None
     return {FINISH_CHECK: partial(_finish_admin_session, ctx, session_id)}
 
