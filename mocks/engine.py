@@ -268,6 +268,7 @@ class MockEngine:
         if repeatable and key is not None and len(response.body) <= _ANSWER_BODY_LIMIT:
             if len(self._answers) >= _ANSWER_LIMIT:
                 self._answers.pop(next(iter(self._answers)))
+            response.given_again = True
             self._answers[key] = (operation, response)
         return response
 

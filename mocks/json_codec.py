@@ -7,7 +7,6 @@ Not-a-number and infinite floats, which JSON cannot spell, are written as ``null
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
@@ -29,14 +28,22 @@ def to_text(value: Any) -> str:
     return to_bytes(value).decode()
 
 
-_LONG_NUMBER = re.compile(r"\d{20,}")
-_LONG_NUMBER_BYTES = re.compile(rb"\d{20,}")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 20
+"""Twenty digits in a row: possibly an integer beyond 64 bits (a run inside a string only
+sends the text the slower way)."""
+
+
+def _may_hold_long_number(text: str | bytes) -> bool:
+    """Whether ``text`` has twenty ASCII digits in a row (a table lookup per byte and one
+    substring search: many times cheaper than a regular expression over the text)."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO)
 
 
 def loads(text: str | bytes) -> Any:
     """A JSON value, read exactly as :func:`json.loads` reads it (raises ``ValueError``)."""
-    found = (_LONG_NUMBER_BYTES if isinstance(text, bytes) else _LONG_NUMBER).search(text)  # type: ignore[arg-type]
-    if found is None:
+    if not _may_hold_long_number(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:

@@ -73,6 +73,9 @@ class MockResponse:
     """The response key of the spec this answer stands for (``"200"``, ``"default"``...)."""
     delay: float = 0.0
     """Seconds to wait before answering (latency simulation)."""
+    given_again: bool = False
+    """Whether the engine hands out this very object again for the same request (its
+    encoded bytes are then worth keeping)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ class Parameter:
     schema: CompiledSchema | None
     shape: str = ""
     """``array``, ``object`` or ``scalar`` once known (filled in on first read)."""
+    scalar_types: frozenset[str] | None = None
+    """The JSON types a scalar value is read as, once known (filled in on first read)."""
 
     @property
     def name(self) -> str:

@@ -65,7 +65,7 @@ def encode_response(
 ) -> bytes:
     """The bytes of one HTTP/1.1 answer (everything after the date line is kept for answers
     given again, which the engine hands out as the very same objects)."""
-    if extra:
+    if extra or not response.given_again:
         return _encoded(response, extra, keep_alive, head)
     key = (id(response), keep_alive, head)
     found = _ENCODED.get(key)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from operator import is_
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
@@ -258,7 +259,7 @@ class StateStore:
         """``make()``, computed once per ``key``; ``keep`` holds the objects whose ids are in
         ``key`` (so an id is never taken for another object's). Values are never mutated."""
         found = self._memo.get(key)
-        if found is not None and all(a is b for a, b in zip(found[0], keep, strict=True)):
+        if found is not None and all(map(is_, found[0], keep)):  # same key, same length
             return cast(T, found[1])
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from contractkit.mock.document.schemas import CompiledSchema
@@ -78,7 +79,7 @@ def sub_schema(
     return None
 
 
-def coerce_scalar(text: str, types: set[str]) -> Any:
+def coerce_scalar(text: str, types: AbstractSet[str]) -> Any:
     """``text`` as the first of ``types`` it can be; the text itself when none fits."""
     if not types:
         return text

@@ -10,7 +10,7 @@ from contractkit.mock.types import MockRequest
 from contractkit.mock.validation.coercion import (
     coerce_items,
     coerce_object,
-    coerce_value,
+    coerce_scalar,
     schema_types,
 )
 
@@ -53,7 +53,10 @@ def _from_text(parameter: Parameter, text: str, shape: str, delimiter: str) -> A
         parts = text.split(delimiter) if text else []
         pairs = _explode_assignments(parts) if parameter.explode else _pairs_to_object(parts)
         return coerce_object(pairs, compiled, node)
-    return coerce_value(text, compiled, node)
+    types = parameter.scalar_types
+    if types is None:
+        types = parameter.scalar_types = frozenset(schema_types(compiled, node))
+    return coerce_scalar(text, types)
 
 
 def _read_query(parameter: Parameter, request: MockRequest, shape: str) -> Any:
