@@ -21,6 +21,7 @@ Engines, by ``--state`` value (see :func:`open_backend`):
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,23 @@ JSONObject = dict[str, Any]
 Change = Callable[[JSONObject], JSONObject]
 
 MEMORY = "memory"
+
+
+_PROCESS = [os.getpid()]
+
+
+def _forked() -> None:
+    _PROCESS[0] = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):  # no fork() elsewhere: the id never changes
+    os.register_at_fork(after_in_child=_forked)
+
+
+def process_id() -> int:
+    """This process's id, kept up to date across ``fork()`` (``os.getpid()`` is a system
+    call, and backends ask on every statement whether their connection is still theirs)."""
+    return _PROCESS[0]
 
 
 class StateBackendError(RuntimeError):

@@ -8,7 +8,6 @@ bucket; read-modify-write locks the row (``SELECT ... FOR UPDATE``).
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -16,7 +15,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from contractkit.mock.json_codec import load_object, to_text
-from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.backend import (
+    Change,
+    JSONObject,
+    StateBackend,
+    StateBackendError,
+    process_id,
+)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS contractkit_mock_items ("
@@ -49,7 +54,7 @@ class PostgresBackend(StateBackend):
 
     def _connect(self) -> Engine:
         with self._lock:
-            if self._engine is not None and self._pid == os.getpid():
+            if self._engine is not None and self._pid == process_id():
                 return self._engine
             try:
                 engine = create_engine(self._target, pool_pre_ping=True, pool_size=4)
@@ -66,7 +71,7 @@ class PostgresBackend(StateBackend):
                 ) from exc
             except SQLAlchemyError as exc:
                 raise StateBackendError(f"cannot use the state database {self.url}: {exc}") from exc
-            self._engine, self._pid = engine, os.getpid()
+            self._engine, self._pid = engine, process_id()
             return engine
 
     def _run(self, statement: str, values: dict[str, Any]) -> Any:
@@ -147,6 +152,6 @@ class PostgresBackend(StateBackend):
 
     def close(self) -> None:
         with self._lock:
-            if self._engine is not None and self._pid == os.getpid():
+            if self._engine is not None and self._pid == process_id():
                 self._engine.dispose()
             self._engine = None

@@ -8,13 +8,18 @@ so every write is atomic across instances.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 from urllib.parse import quote
 
 from contractkit.mock.json_codec import load_object, to_text
-from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.backend import (
+    Change,
+    JSONObject,
+    StateBackend,
+    StateBackendError,
+    process_id,
+)
 
 PREFIX = "contractkit:mock:"
 _INSERT = """
@@ -42,7 +47,7 @@ class RedisBackend(StateBackend):
 
     def _redis(self) -> Any:
         with self._lock:
-            if self._client is not None and self._pid == os.getpid():
+            if self._client is not None and self._pid == process_id():
                 return self._client
             try:
                 import redis
@@ -55,7 +60,7 @@ class RedisBackend(StateBackend):
                 client.ping()
             except (redis.RedisError, ValueError) as exc:
                 raise StateBackendError(f"cannot use the state server {self.url}: {exc}") from exc
-            self._client, self._pid = client, os.getpid()
+            self._client, self._pid = client, process_id()
             self._insert = client.register_script(_INSERT)
             return client
 
@@ -168,6 +173,6 @@ class RedisBackend(StateBackend):
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None and self._pid == os.getpid():
+            if self._client is not None and self._pid == process_id():
                 self._client.close()
             self._client = None

@@ -26,7 +26,13 @@ except ImportError:  # pragma: no cover - Windows: SQLite's own busy lock alone
     fcntl = None  # type: ignore[assignment]
 
 from contractkit.mock.json_codec import load_object, load_objects, to_text
-from contractkit.mock.state.backend import Change, JSONObject, StateBackend, StateBackendError
+from contractkit.mock.state.backend import (
+    Change,
+    JSONObject,
+    StateBackend,
+    StateBackendError,
+    process_id,
+)
 from contractkit.mock.state.listing import Listing, Page, query_text
 
 _SCHEMA = (
@@ -117,7 +123,7 @@ class SqliteBackend(StateBackend):
         """The connection whose transaction holds writes (see :meth:`hold_commits`)."""
 
     def _connect(self) -> sqlite3.Connection:
-        if self._connection is not None and self._pid == os.getpid():
+        if self._connection is not None and self._pid == process_id():
             return self._connection
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +146,7 @@ class SqliteBackend(StateBackend):
             )
         except (OSError, sqlite3.Error) as exc:
             raise StateBackendError(f"cannot use the state file {self.path}: {exc}") from exc
-        self._connection, self._writers, self._pid = connection, writers, os.getpid()
+        self._connection, self._writers, self._pid = connection, writers, process_id()
         return connection
 
     @contextlib.contextmanager
@@ -204,6 +210,10 @@ class SqliteBackend(StateBackend):
         with self._lock:
             try:
                 if fetch in ("count", "written"):
+                    held = self._held
+                    if held is not None and held is self._connect():
+                        cursor = held.execute(sql, values)  # the turn's transaction is open
+                        return cursor.rowcount if fetch == "count" else cursor.fetchone()
                     with self._writing() as writer:
                         cursor = writer.execute(sql, values)
                         return cursor.rowcount if fetch == "count" else cursor.fetchone()
@@ -361,7 +371,7 @@ class SqliteBackend(StateBackend):
 
     def close(self) -> None:
         with self._lock:
-            if self._connection is not None and self._pid == os.getpid():
+            if self._connection is not None and self._pid == process_id():
                 self._connection.close()
                 if self._writers is not None:
                     os.close(self._writers)

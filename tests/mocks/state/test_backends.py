@@ -3,6 +3,7 @@ atomic updates, creation order, namespaces cleared apart. Redis and PostgreSQL a
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -263,3 +264,27 @@ def test_strings_with_lone_surrogates_are_kept(backend: StateBackend, namespace:
     assert backend.insert(namespace, "/pets", "1", item)
     assert backend.get(namespace, "/pets", "1") == item
     assert backend.page(namespace, "/pets", Listing()).items == [item]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX only")
+def test_a_forked_worker_opens_its_own_sqlite_connection(tmp_path: Path) -> None:
+    from contractkit.mock.state.backend import process_id
+
+    opened = open_backend(str(tmp_path / "forked.sqlite3"))
+    try:
+        assert opened.insert("", "/pets", "1", {"id": 1})  # the parent's connection is open
+        parent = opened._connect()  # type: ignore[attr-defined]
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            ok = (
+                process_id() == os.getpid()
+                and opened._connect() is not parent  # type: ignore[attr-defined]
+                and opened.insert("", "/pets", "2", {"id": 2})
+            )
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert process_id() == os.getpid()
+        assert opened.get("", "/pets", "2") == {"id": 2}
+    finally:
+        opened.close()
