@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
+from contractkit.impl.sqlite_turns import TurnTakingConnection
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 NAMING_CONVENTION = {
@@ -43,8 +45,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-SQLITE_BUSY_TIMEOUT_MS = 15000
-"""How long a SQLite connection waits for another's write lock before giving up (then 503)."""
+SQLITE_BUSY_TIMEOUT_MS = int(TurnTakingConnection.turn_wait_seconds * 1000)
+"""How long a SQLite connection waits for another's write lock before giving up (then 503);
+the same as a writer waits for its turn."""
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -83,9 +86,10 @@ def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
         memory = url == "sqlite://" or path in ("", ":memory:") or "mode=memory" in url
         if not memory and not path.startswith("file:"):
             _create_private_file(Path(path))
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False}, **({} if memory else pool)
-        )
+        connect_args: dict[str, Any] = {"check_same_thread": False}
+        if not memory:
+            connect_args["factory"] = TurnTakingConnection  # writers wake, not poll
+        engine = create_engine(url, connect_args=connect_args, **({} if memory else pool))
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if url.startswith("postgres://"):

@@ -7,6 +7,8 @@
   from the request.
 - A synchronous handler runs in its worker thread right after the database part of the
   credential check, so a request crosses from the event loop to a thread once.
+- Connexion's routing tries only the routes whose literal segments the request path starts
+  with (:mod:`~contractkit.impl.web.route_index`).
 - Connexion's Swagger UI middleware matches every request against the routes of every API's
   UI and spec pages; here only requests whose path can name such a page (a ``ui`` segment,
   or ending in ``openapi.json`` / ``openapi.yaml``) go through that router.
@@ -28,6 +30,7 @@ from connexion.operations import AbstractOperation
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
+from contractkit.impl.web.route_index import index_routing
 from contractkit.impl.web.security import FINISH_CHECK
 
 SPEC_PAGES = ("openapi.json", "openapi.yaml")
@@ -145,3 +148,11 @@ class ServedApp(AsyncApp):
         self._middleware_app = ReusedOperationsASGIApp()
         kwargs.setdefault("middlewares", list(MIDDLEWARES))  # Connexion inserts into it
         AbstractApp.__init__(self, import_name, **kwargs)
+        self._routing_indexed = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._routing_indexed:
+            # Connexion builds its middleware stack on the first call (the lifespan's start).
+            stack = self.middleware.middleware_stack
+            self._routing_indexed = stack is not None and index_routing(stack)
+        await super().__call__(scope, receive, send)

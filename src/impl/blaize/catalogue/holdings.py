@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.models import (
@@ -79,14 +79,23 @@ def auto_assigned(session: Session, tenant_id: str, audience: tuple[str, ...]) -
     return refs
 
 
+_EXISTING = {
+    kind: select(model.id).where(
+        model.tenant_id == bindparam("tenant_id"), model.id.in_(bindparam("ids", expanding=True))
+    )
+    for kind, model in MODELS.items()
+}
+"""One statement per kind, built once (its cache key too): the values are bound per call."""
+
+
 def existing(session: Session, tenant_id: str, refs: list[Ref]) -> set[Ref]:
     """Those of ``refs`` that name a product of the tenant."""
     found: set[Ref] = set()
-    for kind, model in MODELS.items():
-        ids = {ref_id for ref_kind, ref_id in refs if ref_kind == kind}
+    for kind, query in _EXISTING.items():
+        ids = sorted({ref_id for ref_kind, ref_id in refs if ref_kind == kind})
         if ids:
-            query = select(model.id).where(model.tenant_id == tenant_id, model.id.in_(ids))
-            found.update((kind, product_id) for product_id in session.scalars(query))
+            rows = session.scalars(query, {"tenant_id": tenant_id, "ids": ids})
+            found.update((kind, product_id) for product_id in rows)
     return found
 
 

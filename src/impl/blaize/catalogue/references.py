@@ -8,7 +8,7 @@ referred to can be refused (409).
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.catalogue.holdings import Ref, existing
@@ -53,21 +53,26 @@ def replace_links(
             }
             for position, (kind, item_id) in enumerate(refs)
         ]
-        session.connection().execute(insert(CatalogueLink), rows)
+        session.connection().execute(_INSERT_LINKS, rows)
+
+
+_INSERT_LINKS = insert(CatalogueLink)
+_LINKS_OF = (
+    select(CatalogueLink.item_kind, CatalogueLink.item_id)
+    .where(
+        CatalogueLink.tenant_id == bindparam("tenant_id"),
+        CatalogueLink.owner_kind == bindparam("owner_kind"),
+        CatalogueLink.owner_id == bindparam("owner_id"),
+    )
+    .order_by(CatalogueLink.position)
+)
+"""Statements of every save, built once (their cache keys too): the values are bound per call."""
 
 
 def links_of(session: Session, tenant_id: str, owner: Ref) -> list[Ref]:
     """``owner``'s references as indexed, in order."""
-    query = (
-        select(CatalogueLink.item_kind, CatalogueLink.item_id)
-        .where(
-            CatalogueLink.tenant_id == tenant_id,
-            CatalogueLink.owner_kind == owner[0],
-            CatalogueLink.owner_id == owner[1],
-        )
-        .order_by(CatalogueLink.position)
-    )
-    return [(kind, item_id) for kind, item_id in session.connection().execute(query)]
+    values = {"tenant_id": tenant_id, "owner_kind": owner[0], "owner_id": owner[1]}
+    return [(kind, item_id) for kind, item_id in session.connection().execute(_LINKS_OF, values)]
 
 
 def drop_links(session: Session, tenant_id: str, owner: Ref) -> None:

@@ -7,6 +7,7 @@ loser is answered with 409 instead of a server error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contractkit.impl.blaize.tenancy.storable import contains_nul
+from contractkit.impl.db import DetachedRows
 from contractkit.impl.errors import conflict, not_found
 
 Row = TypeVar("Row")
@@ -30,13 +32,18 @@ def keyed_row(session: Session, model: type[Row], tenant_id: str, key: str, what
     return row
 
 
-def _insert_if_absent(dialect: str, model: type[Any], values: dict[str, Any]) -> Any:
-    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` in ``dialect``."""
-    if dialect == "postgresql":
-        pg = postgresql.insert(model).values(**values)
-        return pg.on_conflict_do_nothing().returning(pg.table.c.id)
-    lite = sqlite.insert(model).values(**values)
-    return lite.on_conflict_do_nothing().returning(lite.table.c.id)
+@functools.cache
+def _detached_rows(model: type[Any]) -> DetachedRows[Any]:
+    return DetachedRows(model)
+
+
+@functools.cache
+def _insert_if_absent(dialect: str, model: type[Any]) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING`` every column, in ``dialect``, built once
+    (its values are bound when it is executed)."""
+    columns = _detached_rows(model).columns
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing().returning(*columns)
 
 
 def claim_keyed_row(
@@ -50,12 +57,16 @@ def claim_keyed_row(
     the row.
     """
     dialect = session.get_bind().dialect.name
-    claimed = _insert_if_absent(dialect, model, {"tenant_id": tenant_id, "id": key, **values})
-    created = session.connection().execute(claimed).first() is not None
+    claimed = _insert_if_absent(dialect, model)
+    row_values = {"tenant_id": tenant_id, "id": key, **values}
+    inserted = session.connection().execute(claimed, row_values).first()
+    if inserted is not None:
+        # The new row is this transaction's until it ends: adopted as inserted, no re-read.
+        return session.merge(_detached_rows(model).build(inserted), load=False), True
     row = session.get(model, (tenant_id, key), with_for_update=True, populate_existing=True)
     if row is None:  # deleted by a concurrent request between the insert and the lock
         raise conflict("The row was deleted by another request at the same moment")
-    return row, created
+    return row, False
 
 
 def save_answer(body: dict[str, Any], uri: str, created: bool) -> SaveAnswer:
