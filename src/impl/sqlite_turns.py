@@ -100,19 +100,16 @@ class TurnTakingCursor(sqlite3.Cursor):
     connection: TurnTakingConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> TurnTakingCursor:
-        connection = self.connection
-        connection.before(sql)
-        try:
-            super().execute(sql, parameters)
-        finally:
-            connection.after()
-        return self
+        return self._in_turn(super().execute, sql, parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> TurnTakingCursor:
+        return self._in_turn(super().executemany, sql, parameters)
+
+    def _in_turn(self, run: Any, sql: str, parameters: Any) -> TurnTakingCursor:
         connection = self.connection
         connection.before(sql)
         try:
-            super().executemany(sql, parameters)
+            run(sql, parameters)
         finally:
             connection.after()
         return self

@@ -7,7 +7,6 @@ loser is answered with 409 instead of a server error.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -32,18 +31,27 @@ def keyed_row(session: Session, model: type[Row], tenant_id: str, key: str, what
     return row
 
 
-@functools.cache
+_DETACHED: dict[type[Any], DetachedRows[Any]] = {}
+_INSERTS: dict[tuple[str, type[Any]], Any] = {}
+
+
 def _detached_rows(model: type[Any]) -> DetachedRows[Any]:
-    return DetachedRows(model)
+    found = _DETACHED.get(model)
+    if found is None:
+        found = _DETACHED[model] = DetachedRows(model)
+    return found
 
 
-@functools.cache
 def _insert_if_absent(dialect: str, model: type[Any]) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING`` every column, in ``dialect``, built once
     (its values are bound when it is executed)."""
-    columns = _detached_rows(model).columns
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing().returning(*columns)
+    found = _INSERTS.get((dialect, model))
+    if found is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        returning = _detached_rows(model).columns
+        found = insert(model).on_conflict_do_nothing().returning(*returning)
+        _INSERTS[(dialect, model)] = found
+    return found
 
 
 def claim_keyed_row(
