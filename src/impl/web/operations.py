@@ -154,5 +154,7 @@ class ServedApp(AsyncApp):
         if not self._routing_indexed:
             # Connexion builds its middleware stack on the first call (the lifespan's start).
             stack = self.middleware.middleware_stack
-            self._routing_indexed = stack is not None and index_routing(stack)
+            if stack is not None:
+                index_routing(stack)
+                self._routing_indexed = True  # once built, the stack does not change
         await super().__call__(scope, receive, send)

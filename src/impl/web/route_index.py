@@ -101,12 +101,8 @@ def index_routes(router: Router) -> None:
         index_routes(router.default)
 
 
-def index_routing(stack: Iterable[Any]) -> bool:
-    """Index the routers of the routing middleware in Connexion's built middleware ``stack``
-    (whether there was one)."""
-    found = False
+def index_routing(stack: Iterable[Any]) -> None:
+    """Index the routers of the routing middleware in Connexion's built middleware ``stack``."""
     for layer in stack:
         if isinstance(layer, RoutingMiddleware):
             index_routes(layer.router)
-            found = True
-    return found
