@@ -146,20 +146,18 @@ class TurnTakingConnection(sqlite3.Connection):
             self._give()  # committed by the statement itself (autocommit), or never begun
 
     def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._give()
+        self._ending(super().commit)
 
     def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self._give()
+        self._ending(super().rollback)
 
     def close(self) -> None:
+        self._ending(super().close)
+
+    def _ending(self, end: Any) -> None:
+        """``end()`` the transaction (or the connection), then give the turn back."""
         try:
-            super().close()
+            end()
         finally:
             self._give()
 
