@@ -33,6 +33,8 @@ PYTHON = sys.executable
 SECRET = "bench-peerly-signing-secret-0123456789abcdef"
 PG_BIN = Path("/usr/lib/postgresql")
 PAGE = 20
+SETTLE_TIMEOUT = 10.0
+"""Longest wait, after a load, for the server to finish the requests wrk left in flight."""
 WARMUP_SECONDS = 1
 """Each scenario runs this long, unmeasured, once each server has started: both stacks are
 measured warm (every worker has served each route, opened its connections, compiled its
@@ -157,6 +159,40 @@ def start(stack: str, api: str, env: dict[str, str], port: int, workers: int) ->
     )  # fmt: skip
     wait_http(f"http://127.0.0.1:{port}/{api}/nothing-here")
     return process
+
+
+def cpu_ticks(process: subprocess.Popen) -> int:
+    """CPU time (clock ticks) used so far by the server's processes (its workers included)."""
+    group = subprocess.run(
+        ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    total = 0
+    for pid in {process.pid, *map(int, group)}:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def wait_idle(process: subprocess.Popen, timeout: float = SETTLE_TIMEOUT) -> float:
+    """Wait until the server has finished what the last load left in flight; seconds waited.
+
+    wrk stops with up to one request per connection still being served. Without this pause
+    the next scenario's first requests would queue behind them, and their wait (which says
+    more about how the bench switches scenarios than about either stack) would land in the
+    next measurement's p99. Idle: at most one clock tick of CPU in each of two 100 ms spans.
+    """
+    started = time.monotonic()
+    quiet = 0
+    before = cpu_ticks(process)
+    while quiet < 2 and time.monotonic() - started < timeout:
+        time.sleep(0.1)
+        now = cpu_ticks(process)
+        quiet = quiet + 1 if now - before <= 1 else 0
+        before = now
+    return time.monotonic() - started
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -356,8 +392,10 @@ def run_database(label: str, url: str, args: argparse.Namespace, results: dict) 
                     try:
                         for scenario in family.scenarios:  # warm-up, not measured
                             load(port, scenario, WARMUP_SECONDS, scripts)
+                            wait_idle(process)
                         for scenario in family.scenarios:
                             result = load(port, scenario, args.duration, scripts)
+                            wait_idle(process)
                             key = (label, workers, name, scenario.name)
                             results.setdefault(key, {"ours": [], "bare": []})[stack].append(result)
                             print(
