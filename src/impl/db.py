@@ -24,7 +24,13 @@ from sqlalchemy import (
     inspect,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    ORMExecuteState,
+    Session,
+    make_transient_to_detached,
+    sessionmaker,
+)
 
 from contractkit.impl.sqlite_turns import TurnTakingConnection
 
@@ -137,6 +143,23 @@ def schema_problem(engine: Engine) -> str | None:
     return None
 
 
+class ReadOnlySessionError(RuntimeError):
+    """A session from :meth:`Database.reading` was asked to write."""
+
+    def __init__(self) -> None:
+        super().__init__("this session only reads; open Database.transaction() to write")
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlySessionError()
+
+
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlySessionError()
+
+
 class Database:
     """An engine with its session factory; one per application."""
 
@@ -146,6 +169,9 @@ class Database:
         """The same pool, for reads of one statement: no ``BEGIN`` or ``ROLLBACK`` around it
         (on PostgreSQL, one round trip instead of three)."""
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.single_statements)
+        event.listen(self._readers, "before_flush", _refuse_writes)
+        event.listen(self._readers, "do_orm_execute", _refuse_write_statements)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -157,6 +183,22 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for handlers that only read: each statement runs on its own, with no
+        ``BEGIN`` or ``COMMIT`` around it (on PostgreSQL two round trips fewer per request).
+
+        Each statement sees what was committed before it began, as in a READ COMMITTED
+        transaction. Changes are refused (:class:`ReadOnlySessionError`): at a flush, at a
+        writing statement, or when the block ends with changes pending.
+        """
+        session = self._readers()
+        try:
+            yield session
+            _refuse_writes(session, None, None)
         finally:
             session.close()
 

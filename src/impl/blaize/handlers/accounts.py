@@ -12,7 +12,7 @@ from contractkit.impl.blaize.tenancy.records import account_view, membership_vie
 
 
 def list_accounts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         found = ACCOUNTS.all(session, caller.tenant_id)
         return {"results": [account_view(account) for account in found]}, 200
@@ -30,7 +30,7 @@ def create_account(
 
 
 def get_account(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return account_view(ACCOUNTS.one(session, caller.tenant_id, id)), 200
 
@@ -51,7 +51,7 @@ def delete_account(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> t
 
 
 def list_account_users(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         memberships = accounts.tenant_memberships(session, caller.tenant_id)
         return [membership_view(membership) for membership in memberships], 200
@@ -60,7 +60,7 @@ def list_account_users(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[
 def get_account_user(
     ctx: BlaizeContext, account_id: str, user_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         membership = accounts.membership(session, caller.tenant_id, account_id, user_id)
         return membership_view(membership), 200

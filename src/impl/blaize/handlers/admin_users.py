@@ -77,7 +77,7 @@ def admin_logout(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, 
 def get_admin_session_user(
     ctx: BlaizeContext, blaize_admin_session_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         user_id = admin_sessions.admin_session_user(
             session, caller.tenant_id, blaize_admin_session_id
@@ -104,7 +104,7 @@ def issue_keypair(ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]) 
 def list_access_keys(
     ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]
 ) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info)
         owner = keypairs.keypair_owner(session, caller, user_id)
         keys = keypairs.live_access_keys(session, caller.tenant_id, owner)
@@ -135,7 +135,7 @@ def _role(role: AdminRole) -> dict[str, str]:
 def list_admin_user_roles(
     ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]
 ) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         roles = admin_roles.roles_of_admin(session, caller, user_id)
         return [_assignment(role) for role in roles], 200
@@ -144,7 +144,7 @@ def list_admin_user_roles(
 def list_admin_user_tenant_roles(
     ctx: BlaizeContext, user_id: str, tenant: str, token_info: dict[str, Any]
 ) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         roles = admin_roles.roles_of_admin_in(session, caller, user_id, tenant)
         return [_assignment(role) for role in roles], 200
@@ -166,7 +166,7 @@ def create_admin_role(
 
 
 def list_admin_roles(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return [_role(role) for role in admin_roles.tenant_roles(session, caller.tenant_id)], 200
 
@@ -174,7 +174,7 @@ def list_admin_roles(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[li
 def get_admin_role(
     ctx: BlaizeContext, role_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return _role(admin_roles.tenant_role(session, caller.tenant_id, role_id)), 200
 

@@ -33,7 +33,7 @@ def configuration_view(configuration: CacheConfiguration) -> dict[str, Any]:
 
 
 def list_cache_configurations(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         configurations = tenant_configurations(session, caller.tenant_id)
         return {"results": [configuration_view(c) for c in configurations]}, 200
@@ -58,7 +58,7 @@ def create_cache_configuration(
 def get_cache_configuration(
     ctx: BlaizeContext, id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return configuration_view(find_configuration(session, caller.tenant_id, id)), 200
 
@@ -104,7 +104,7 @@ def evict_origin(ctx: BlaizeContext, body: object, token_info: dict[str, Any]) -
 
 
 def list_origin_evictions(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         evictions = tenant_evictions(session, caller.tenant_id)
         return {"results": [eviction_view(eviction) for eviction in evictions]}, 200
@@ -113,7 +113,7 @@ def list_origin_evictions(ctx: BlaizeContext, token_info: dict[str, Any]) -> tup
 def list_cached_origin_responses(
     ctx: BlaizeContext, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         entries = cached_responses(session, caller.tenant_id)
         views = sorted((cached_view(entry) for entry in entries), key=lambda v: v["path"])

@@ -12,7 +12,7 @@ from contractkit.impl.blaize.tenancy.records import company_view
 
 
 def list_companies(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         found = COMPANIES.all(session, caller.tenant_id)
         return {"results": [company_view(company) for company in found]}, 200
@@ -30,7 +30,7 @@ def create_company(
 
 
 def get_company(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return company_view(COMPANIES.one(session, caller.tenant_id, id)), 200
 

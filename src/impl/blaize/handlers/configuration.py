@@ -10,7 +10,7 @@ from contractkit.impl.blaize.identity.access import Permission, authorize
 
 
 def get_configuration(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.MANAGE)
         return configuration.tenant_configuration(session, caller.tenant_id), 200
 

@@ -59,7 +59,7 @@ def summary_view(version: FeatureRuleVersion, tags: Tags) -> dict[str, Any]:
 
 
 def list_feature_rules(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         versions = latest_versions(session, caller.tenant_id)
         tags = rule_tags(session, caller.tenant_id)
@@ -79,7 +79,7 @@ def delete_feature_rule(
 def list_feature_rule_versions(
     ctx: BlaizeContext, featureRuleId: str, token_info: dict[str, Any]
 ) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         versions = rule_versions(session, caller.tenant_id, featureRuleId)
         tags = rule_tags(session, caller.tenant_id, featureRuleId)
@@ -106,7 +106,7 @@ def create_feature_rule_version(
 def get_feature_rule_version(
     ctx: BlaizeContext, featureRuleId: str, versionId: int, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         version = rule_version(session, caller.tenant_id, featureRuleId, versionId)
         tags = rule_tags(session, caller.tenant_id, featureRuleId)[(featureRuleId, version.version)]

@@ -48,7 +48,7 @@ def form_view(form: Form, fields: list[FormField]) -> dict[str, Any]:
 
 
 def list_forms(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         forms = tenant_forms(session, caller.tenant_id)
         fields = fields_by_form(session, caller.tenant_id)
@@ -57,7 +57,7 @@ def list_forms(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, in
 
 
 def get_form(ctx: BlaizeContext, slug: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         form = find_form(session, caller.tenant_id, slug)
         return form_view(form, fields_by_form(session, caller.tenant_id, slug)[slug]), 200

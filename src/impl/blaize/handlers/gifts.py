@@ -26,7 +26,7 @@ def gift_view(gift: Gift) -> dict[str, Any]:
 
 
 def list_unclaimed_gifts(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         gifts = unclaimed_gifts(session, caller.tenant_id)
         return [gift_view(gift) for gift in gifts], 200

@@ -37,7 +37,7 @@ def _answer(ctx: BlaizeContext, grant: Grant, message: str) -> dict[str, str]:
 def list_user_grants(
     ctx: BlaizeContext, userId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         grants = user_grants(session, caller.tenant_id, userId)
         return {"results": [grant_view(grant) for grant in grants]}, 200
@@ -58,7 +58,7 @@ def create_user_grant(
 def get_user_grant(
     ctx: BlaizeContext, userId: str, grantId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return grant_view(user_grant(session, caller.tenant_id, userId, grantId)), 200
 
@@ -91,7 +91,7 @@ def upsert_user_grant(
 def get_user_access_model(
     ctx: BlaizeContext, userId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         tenant_user(session, caller.tenant_id, userId)
         return access_model(session, caller.tenant_id, userId), 200
@@ -100,7 +100,7 @@ def get_user_access_model(
 def get_account_grant(
     ctx: BlaizeContext, accountId: str, grantId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return grant_view(account_grant(session, caller.tenant_id, accountId, grantId)), 200
 
@@ -118,7 +118,7 @@ def delete_account_grant(
 def list_account_grants(
     ctx: BlaizeContext, accountId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         grants = account_grants(session, caller.tenant_id, accountId)
         return {"results": [grant_view(grant) for grant in grants]}, 200

@@ -28,14 +28,14 @@ def product_view(product: Product) -> dict[str, Any]:
 
 
 def list_products(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         products = tenant_products(session, caller.tenant_id)
         return {"results": [product_view(product) for product in products]}, 200
 
 
 def get_product(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return product_view(find_product(session, caller.tenant_id, id)), 200
 

@@ -36,7 +36,7 @@ def rule_view(rule: RequestRule) -> dict[str, Any]:
 
 
 def list_request_rules(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         rules = rules_in_order(session, caller.tenant_id)
         return {"results": [rule_view(rule) for rule in rules]}, 200
@@ -58,7 +58,7 @@ def save_request_rule(
 
 
 def get_request_rule(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return rule_view(find_rule(session, caller.tenant_id, id)), 200
 

@@ -39,7 +39,7 @@ def create_session(
 
 
 def get_session(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         row = live_session(session, caller.tenant_id, id)
         return lookup(ctx, session, row, site=None), 200
@@ -63,7 +63,7 @@ def create_site_session(
 def get_site_session(
     ctx: BlaizeContext, site: str, id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         row = live_session(session, caller.tenant_id, id, site)
         return lookup(ctx, session, row, site=site), 200

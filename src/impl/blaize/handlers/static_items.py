@@ -23,14 +23,14 @@ def item_view(item: StaticItem) -> dict[str, str]:
 
 
 def list_static_items(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         ids = static_item_ids(session, caller.tenant_id)
         return {"results": [{"id": item_id} for item_id in ids]}, 200
 
 
 def get_static_item(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return item_view(find_static_item(session, caller.tenant_id, id)), 200
 

@@ -16,7 +16,7 @@ def field_view(field: UserSchemaField) -> dict[str, Any]:
 
 
 def list_user_schema_fields(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[list, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return [
             field_view(row) for row in user_schema.ordered_fields(session, caller.tenant_id)
@@ -26,7 +26,7 @@ def list_user_schema_fields(ctx: BlaizeContext, token_info: dict[str, Any]) -> t
 def get_user_schema_field(
     ctx: BlaizeContext, slug: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return field_view(user_schema.schema_field(session, caller.tenant_id, slug)), 200
 

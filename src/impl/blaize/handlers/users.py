@@ -19,7 +19,7 @@ from contractkit.impl.errors import conflict
 
 
 def list_users(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         found = users.tenant_users(session, caller.tenant_id)
         return {"results": [user_view(session, user) for user in found]}, 200
@@ -46,7 +46,7 @@ def create_user(
 
 
 def get_user(ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return user_view(session, users.tenant_user(session, caller.tenant_id, user_id)), 200
 
@@ -147,7 +147,7 @@ def upsert_user_foreign_key(
 def get_user_cross_device_session(
     ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         user = users.tenant_user(session, caller.tenant_id, user_id)
         rows = live_sessions_of(session, user.id)
@@ -157,7 +157,7 @@ def get_user_cross_device_session(
 def list_user_accounts(
     ctx: BlaizeContext, user_id: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         user = users.tenant_user(session, caller.tenant_id, user_id)
         return {"results": [membership_view(m) for m in memberships_of(session, user.id)]}, 200
@@ -178,7 +178,7 @@ def refresh_user_access_model(
 def get_user_extended_profile(
     ctx: BlaizeContext, user_id: str, appId: str, token_info: dict[str, Any]
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.READ)
         return extended_profiles.profile(session, caller.tenant_id, user_id, appId), 200
 

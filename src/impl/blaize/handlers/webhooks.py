@@ -63,7 +63,7 @@ def _delivery_view(logged: LoggedDelivery) -> dict[str, Any]:
 
 
 def list_webhooks(ctx: BlaizeContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.MANAGE)
         webhooks = tenant_webhooks(session, caller.tenant_id)
         return {"results": [webhook_view(webhook) for webhook in webhooks]}, 200
@@ -86,7 +86,7 @@ def create_webhook(
 
 
 def get_webhook(ctx: BlaizeContext, id: str, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = authorize(session, token_info, Permission.MANAGE)
         webhook = find_webhook(session, caller.tenant_id, id)
         deliveries = [_delivery_view(logged) for logged in recent_deliveries(session, webhook.id)]

@@ -100,7 +100,7 @@ def list_user_files(
     limit: int = 10,
     coinName: str | None = None,  # accepted, filters nothing (see the spec)
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         count, records = files_of(session, str(token_info["sub"]), page=page, limit=limit)
     route = _route(ctx)
     items = [file_record(record, ctx.storage, route) for record in records]
@@ -108,7 +108,7 @@ def list_user_files(
 
 
 def _visible_file(ctx: ChainsiteContext, file_id: str, token_info: dict[str, Any]) -> StoredFile:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         return visible_file(session, file_id, str(token_info["sub"]))
 
 

@@ -17,7 +17,7 @@ from contractkit.impl.peerly.services.core_values import (
 
 
 def list_core_values(ctx: PeerlyContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = load_caller(session, token_info)
         values = core_values_of(session, caller.org_id)
         return {"data": [serializers.core_value(value) for value in values]}, 200
@@ -34,7 +34,7 @@ def create_core_value(
 
 
 def get_core_value(ctx: PeerlyContext, id: int, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = load_caller(session, token_info)
         value = core_value_of(session, caller.org_id, id)
         return {"data": serializers.core_value(value)}, 200

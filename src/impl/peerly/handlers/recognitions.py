@@ -20,7 +20,7 @@ def list_recognitions(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = load_caller(session, token_info)
         items = recognitions.recognitions_of(
             session,

@@ -26,7 +26,7 @@ def list_users(
     starts_with: str | None = None,
     org_id: int | None = None,
 ) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = load_caller(session, token_info)
         users = active_users(
             session, caller, org_id=org_id, starts_with=starts_with, limit=limit, offset=offset
@@ -35,7 +35,7 @@ def list_users(
 
 
 def get_current_user(ctx: PeerlyContext, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         return {"data": serializers.user(load_caller(session, token_info))}, 200
 
 
@@ -49,7 +49,7 @@ def update_current_user(
 
 
 def get_user(ctx: PeerlyContext, id: int, token_info: dict[str, Any]) -> tuple[dict, int]:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         caller = load_caller(session, token_info)
         require_role(caller, Role.ADMIN)
         return {"data": serializers.user(visible_user(session, caller, id))}, 200
