@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Row
+
 from contractkit.impl.peerly.models import CoreValue, Hi5, Recognition, Report, Review, User
 from contractkit.impl.timeutil import isoformat
 
 
-def core_value(value: CoreValue) -> dict[str, Any]:
+def core_value(value: CoreValue | Row[Any]) -> dict[str, Any]:
+    """A core value as answers show it, from its model or from a row of those fields."""
     return {
         "id": value.id,
         "description": value.description,
