@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.impl.blaize.catalogue.models import Product
 from contractkit.impl.blaize.catalogue.sold_products import (
+    ProductFields,
     find_product,
     remove_product,
     store_product,
@@ -17,7 +17,8 @@ from contractkit.impl.blaize.tenancy.storable import refuse_unstorable
 from contractkit.impl.errors import conflict
 
 
-def product_view(product: Product) -> dict[str, Any]:
+def product_view(product: ProductFields) -> dict[str, Any]:
+    """A product as answers show it, from its model or from a row of those fields."""
     view: dict[str, Any] = {"id": product.id}
     for name in ("label", "description"):
         if getattr(product, name) is not None:
