@@ -5,7 +5,9 @@ before templated ones, so ``/users/me`` beats ``/users/{id}``; the most specific
 path decides, also for methods only ``/users/{id}`` has (those get 405). Server base paths
 are part of the registered templates; the bare templates are a fallback, so a client that
 leaves the base path out is still served. A path that exists with another method gives 405
-and the methods that do exist; a path that does not exist gives 404.
+and the methods that do exist; a path that does not exist gives 404. A template's fragment
+(``/files/{id}#shared_link``, written to tell path items apart) is no part of the URL a client
+sends: the route is the template without it, so such path items share their URL's methods.
 """
 
 from __future__ import annotations
@@ -83,9 +85,10 @@ class Router(Generic[Target]):
         self._cache_size = cache_size
 
     def add(self, method: str, template: str, target: Target, fallback: bool = False) -> None:
-        """Register a route; the first registration of a (method, template) wins."""
+        """Register a route; the first registration of a (method, template) wins (the
+        template's fragment dropped)."""
         node = self._fallback if fallback else self._primary
-        for segment in split_path(template):
+        for segment in split_path(template.split("#", 1)[0]):
             if "{" in segment and _PLACEHOLDER.search(segment):
                 names, pattern = _segment_matcher(segment)
                 existing = next(

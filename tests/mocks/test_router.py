@@ -57,3 +57,16 @@ def test_fallback_routes_serve_paths_without_base_path() -> None:
     router = build()
     assert router.match("GET", "/users/3").target == "get-user"
     assert router.match("GET", "/v1/users/3").params == {"id": "3"}
+
+
+def test_a_templates_fragment_is_no_part_of_its_url() -> None:
+    router: Router[str] = Router()
+    router.add("get", "/v1/files/{file_id}", "get-file")
+    router.add("get", "/v1/files/{file_id}#get_shared_link", "get-shared-link")
+    router.add("put", "/v1/files/{file_id}#add_shared_link", "add-shared-link")
+    router.add("put", "/v1/schema#add", "add")
+    router.add("put", "/v1/schema#update", "update")
+    assert router.match("GET", "/v1/files/7").target == "get-file"  # the first one wins
+    assert router.match("PUT", "/v1/files/7").target == "add-shared-link"
+    assert router.match("OPTIONS", "/v1/files/7").allowed == ("GET", "HEAD", "PUT")
+    assert router.match("PUT", "/v1/schema").target == "add"
