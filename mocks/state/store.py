@@ -1,15 +1,17 @@
 """``--stateful``: resources created through the mock are remembered, in a state backend.
 
 POST on a collection stores the created resource under a fresh id; GET on the item answers
-it (404 when absent); PUT replaces and PATCH merges; DELETE removes it; GET on the
-collection lists what exists (``limit``/``offset`` honoured), only the resources whose fields
-equal the query parameters that name them (``GET /pets?status=sold``; several parameters AND
-together, repeated values or an array parameter's items OR together; parameters naming no field,
-pagination and sorting parameters are ignored). Bodies keep the shape each
-response documents: the resource or the list is put where the schema has it, generated
-parts around it; required fields the stored resource lacks are filled in, and fields the
-schema would reject fall back to generated values. A create whose body is an array, where
-the response documents an array alternative, stores one resource per entry.
+it (404 when absent; an operation that documents no 404, ``4XX`` or ``default`` answers as
+without state, since the mock invents no undocumented status); PUT replaces and PATCH merges;
+DELETE removes it; GET on the collection lists what exists (``limit``/``offset`` honoured),
+only the resources whose fields equal the query parameters that name them
+(``GET /pets?status=sold``; several parameters AND together, repeated values or an array
+parameter's items OR together; parameters naming no field, pagination and sorting parameters
+are ignored). Bodies keep the shape each response documents: the resource or the list is put
+where the schema has it, generated parts around it; required fields the stored resource lacks
+are filled in, and fields the schema would reject fall back to generated values. A create whose
+body is an array, where the response documents an array alternative, stores one resource per
+entry.
 
 What is remembered lives in a :class:`~contractkit.mock.state.backend.StateBackend` (a SQLite
 file, Redis, PostgreSQL or the process's memory), in the namespace the request names
@@ -32,7 +34,12 @@ from contractkit.mock.generation.errors import error_response
 from contractkit.mock.generation.generator import flatten_schema, generate_valid
 from contractkit.mock.generation.responder import Responder, seeded_rng, wire_media_type
 from contractkit.mock.json_codec import to_bytes
-from contractkit.mock.negotiation.negotiator import Negotiated, Preferences, negotiate
+from contractkit.mock.negotiation.negotiator import (
+    Negotiated,
+    Preferences,
+    negotiate,
+    response_for_status,
+)
 from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
 from contractkit.mock.state.listing import Listing, query_text
 from contractkit.mock.state.resources import (
@@ -243,6 +250,8 @@ class StateStore:
         else:
             stored = {} if self.backend.delete(*place, key) else None
         if stored is None:
+            if response_for_status(operation, 404) is None:
+                return None  # answered as documented: the mock invents no undocumented status
             return error_response(
                 operation,
                 404,

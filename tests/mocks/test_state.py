@@ -84,3 +84,48 @@ async def test_without_stateful_answers_are_generated(
     ).status_code == 204
     read = await client.get("/projects/p/notes/0b8f5e5c-7d3e-4a59-9a43-1f6f3f3b9c11")
     assert read.status_code == 200 and "noteId" in read.json()["data"]
+
+
+UNDOCUMENTED_404 = """
+openapi: 3.0.3
+info: {title: hooks, version: "1"}
+paths:
+  /hooks:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {url: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: &hook
+                type: object
+                required: [id, url]
+                properties: {id: {type: string}, url: {type: string}}
+  /hooks/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        "200":
+          description: the hook
+          content: {application/json: {schema: *hook}}
+    delete:
+      responses: {"204": {description: deleted}}
+"""
+
+
+async def test_an_absent_item_gets_a_documented_status_where_no_404_is_documented(
+    mock_client: MockClient, tmp_path: Path
+) -> None:
+    spec = tmp_path / "hooks.yaml"
+    spec.write_text(UNDOCUMENTED_404)
+    client = mock_client(spec, stateful=True)
+    created = (await client.post("/hooks", json={"url": "https://example.org"})).json()
+    assert (await client.get(f"/hooks/{created['id']}")).json() == created
+    # Neither the read nor the delete documents 404: the mock invents no undocumented status.
+    assert (await client.delete(f"/hooks/{created['id']}")).status_code == 204
+    assert (await client.get(f"/hooks/{created['id']}")).status_code == 200
+    assert (await client.delete("/hooks/nobody")).status_code == 204
