@@ -19,6 +19,7 @@ from schemathesis.engine.run import PhaseName
 from schemathesis.generation.case import Case
 
 from contractkit.contract.auth import Credentials
+from contractkit.contract.dot_segments import keep_dot_segments
 from contractkit.contract.media import is_stringified_negation, register_text_bodies
 from contractkit.contract.model import Finding, RunError
 from contractkit.contract.target import Target
@@ -82,10 +83,12 @@ def load_schema(
 ) -> schemathesis.BaseSchema:
     """The Schemathesis schema for a document, bound to an in-process app when there is one.
 
-    Textual request bodies Schemathesis has no serializer for are sent as text (see `media`).
+    Textual request bodies Schemathesis has no serializer for are sent as text (see `media`);
+    dot segments path parameters form are sent as generated (see `dot_segments`).
     """
     register_text_bodies(document)
     schema = schemathesis.openapi.from_dict(document.root, config=config)
+    keep_dot_segments(schema)
     if target.app is not None:
         schema.app = target.app
     return schema
