@@ -7,7 +7,7 @@ the status code of every response and the stateless cases that were sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from contractkit.contract.auth import Credentials
 from contractkit.contract.dot_segments import keep_dot_segments
 from contractkit.contract.media import is_stringified_negation, register_text_bodies
 from contractkit.contract.model import Finding, RunError
+from contractkit.contract.set_aside import Failed, Rule, SetAside, judge
 from contractkit.contract.target import Target
 from contractkit.openapi import Document
 
@@ -52,6 +53,8 @@ class EngineOutcome:
     errors: list[RunError] = field(default_factory=list)
     statuses: list[tuple[str, int]] = field(default_factory=list)
     stateless_cases: list[Case[Any]] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    """Failures the rules did not count (see `set_aside`), each with the reason."""
 
 
 def build_config(
@@ -100,8 +103,10 @@ def run_engine(
     credentials: Credentials,
     options: EngineOptions,
     listener: EventListener | None = None,
+    rules: Sequence[Rule] = (),
 ) -> EngineOutcome:
-    """Run every enabled Schemathesis phase against `target` and collect what it found."""
+    """Run every enabled Schemathesis phase against `target` and collect what it found; each
+    failure is judged by `rules` first (see `set_aside`)."""
     outcome = EngineOutcome()
     if not any(phase in SCHEMATHESIS_PHASES for phase in options.phases):
         return outcome
@@ -113,7 +118,7 @@ def run_engine(
         if listener is not None:
             listener(event)
         if isinstance(event, events.ScenarioFinished):
-            _collect_scenario(document.name, event, outcome, seen)
+            _collect_scenario(document.name, event, outcome, seen, rules)
         elif isinstance(event, events.NonFatalError):
             outcome.errors.append(
                 RunError(document.name, f"{event.label}: {event.info.title}", event.info.message)
@@ -131,6 +136,7 @@ def _collect_scenario(
     event: events.ScenarioFinished,
     outcome: EngineOutcome,
     seen: set[tuple[str, str, str, str]],
+    rules: Sequence[Rule],
 ) -> None:
     recorder = event.recorder
     for case_id, interaction in recorder.interactions.items():
@@ -151,7 +157,22 @@ def _collect_scenario(
             ):
                 continue
             finding = _finding(document, info.failure, check.name, info.code_sample, recorder.label)
-            _add(outcome, seen, finding)
+            verdict = _judged(rules, recorder, case_id, finding, info.failure)
+            if isinstance(verdict, SetAside):
+                outcome.set_aside.append(verdict)
+            else:
+                _add(outcome, seen, verdict)
+
+
+def _judged(
+    rules: Sequence[Rule], recorder: ScenarioRecorder, case_id: str, finding: Finding, failure: Any
+) -> Finding | SetAside:
+    """The rules' verdict on one failure (the finding as made when nothing was answered)."""
+    node = recorder.cases.get(case_id)
+    interaction = recorder.interactions.get(case_id)
+    if not rules or node is None or interaction is None or interaction.response is None:
+        return finding
+    return judge(rules, Failed(finding, failure, node.value, interaction.response))
 
 
 def _stringified(recorder: ScenarioRecorder, case_id: str) -> bool:

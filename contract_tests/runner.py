@@ -17,6 +17,7 @@ from typing import Any
 from contractkit.contract import baseline as baseline_file
 from contractkit.contract import coverage, diff, documented_refusals
 from contractkit.contract.auth import AuthError, Credentials, LoginFlow
+from contractkit.contract.bodiless_answers import missing_content_type_without_body
 from contractkit.contract.checks.client import CheckClient
 from contractkit.contract.checks.phase import run_checks
 from contractkit.contract.checks.registry import our_check_names
@@ -24,7 +25,9 @@ from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, buil
 from contractkit.contract.identities import IdentitySet
 from contractkit.contract.model import FamilyReport, Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
+from contractkit.contract.set_aside import notes as set_aside_notes
 from contractkit.contract.sharding import Shard, restrict
+from contractkit.contract.shared_urls import answered_as_other, method_union
 from contractkit.contract.target import Target, resolve
 from contractkit.openapi import Document
 
@@ -208,8 +211,16 @@ class _DocumentRun:
         if self.progress is not None:
             progress, name = self.progress, self.document.name
             listener = lambda event: progress.event(name, event)  # noqa: E731
-        outcome = run_engine(self.document, self.target, self.credentials, self.options, listener)
+        rules = [
+            method_union(self.document),
+            answered_as_other(self.document),
+            missing_content_type_without_body(self.document),
+        ]
+        outcome = run_engine(
+            self.document, self.target, self.credentials, self.options, listener, rules
+        )
         self.findings.extend(outcome.findings)
+        self.notes.extend(set_aside_notes(self.document.name, outcome.set_aside))
         self.errors.extend(outcome.errors)
         coverage.record(self.coverage, outcome.statuses)
 
