@@ -10,7 +10,8 @@ Each family's walk (see `walk`) creates three items (A, B, C); these checks then
 - `crud_update_read`: a PUT, and a PATCH, of B is visible to the next read of B;
 - `crud_patch_preserves`: a PATCH of one field keeps every field it was not sent;
 - `crud_update_isolation`: updating B leaves A and C as they were;
-- `crud_delete_read`: after deleting B, reading B answers 404 (or 410);
+- `crud_delete_read`: after deleting B, reading B answers 404 (or 410); where the read documents
+  neither (nor `4XX`/`default`), any other answer is only noted: gone has no documented status;
 - `crud_delete_listed`: after deleting B, the list no longer contains B;
 - `crud_delete_isolation`: deleting B leaves A and C readable and unchanged;
 - `crud_unknown_update` / `crud_unknown_delete`: an update or delete of an id the server does
@@ -274,7 +275,13 @@ def delete(walk: FamilyWalk) -> None:
         return
     target.deleted = True
     read = walk.read(target)
-    if read.status not in GONE_STATUSES:
+    if read.status not in GONE_STATUSES and not documents_gone(walk.family.read):
+        walk.note(
+            f"crud_delete_read not counted: {walk.family.read.label} documents no status for a "
+            "missing item (no 404, 410, 4XX or default), so a deleted item cannot read as gone "
+            f"without an undocumented one ({read.describe()} after {answer.describe()})"
+        )
+    elif read.status not in GONE_STATUSES:
         walk.report(
             "crud_delete_read",
             "Deleted item can still be read",
@@ -317,6 +324,11 @@ def unknown_id(walk: FamilyWalk) -> None:
             answer = walk.call_item(walk.family.delete, item_id)
             if answer.succeeded:
                 _report_unknown(walk, "crud_unknown_delete", "Delete", probe, answer)
+
+
+def documents_gone(operation: Operation) -> bool:
+    """Whether ``operation`` documents an answer for a missing item (404, 410, 4XX, default)."""
+    return any(key in operation.responses for key in ("404", "410", "4XX", "default"))
 
 
 def _any_patch(walk: FamilyWalk, operation: Operation) -> dict[str, Any]:

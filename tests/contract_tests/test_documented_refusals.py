@@ -8,10 +8,18 @@ from typing import Any
 
 import yaml
 
+from contractkit.contract import run_contract
 from contractkit.contract.documented_refusals import review
 from contractkit.contract.model import Finding
 from contractkit.contract.target import Target
 from contractkit.openapi import Document
+from tests.contract_tests.documents import (
+    document,
+    json_body,
+    json_response,
+    path_parameter,
+    strings,
+)
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -87,3 +95,33 @@ def test_ignored_auth_is_set_aside_only_for_a_mock_that_checks_no_values(
     strict = Target(base_url=mock_server(path, credentials={"key": "s3cret"}))
     kept, _ = review(Document.bundled(SPEC), strict, FINDINGS)
     assert ("GET /quiet", "ignored_auth") in [(f.operation, f.check) for f in kept]
+
+
+# Neither the read nor the delete of an item documents a status for a missing one.
+NO_GONE = document(
+    "hooks",
+    {
+        "/hooks": {
+            "post": {
+                "requestBody": json_body(strings("url")),
+                "responses": {"201": json_response(strings("id", "url"), "created")},
+            }
+        },
+        "/hooks/{id}": {
+            "parameters": [path_parameter("id")],
+            "get": {"responses": {"200": json_response(strings("id", "url"), "the hook")}},
+            "delete": {"responses": {"204": {"description": "deleted"}}},
+        },
+    },
+)
+
+
+def test_a_deleted_item_that_reads_without_a_documented_gone_status_is_noted(
+    tmp_path: Path, mock_server: Callable[..., str]
+) -> None:
+    path = tmp_path / "hooks.yaml"
+    path.write_text(yaml.safe_dump(NO_GONE))
+    result = run_contract(path, base_url=mock_server(path, stateful=True), phases=("crud",), seed=1)
+    assert not result.findings, [(f.check, f.message) for f in result.findings]
+    (note,) = [note for note in result.notes if "crud_delete_read not counted" in note]
+    assert "GET /hooks/{id} documents no status for a missing item" in note
