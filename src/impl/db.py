@@ -165,9 +165,15 @@ class Database:
 
     def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.engine = make_engine(url, pool_size)
-        self.single_statements = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.single_statements = (
+            self.engine
+            if self.engine.dialect.name == "sqlite"
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         """The same pool, for reads of one statement: no ``BEGIN`` or ``ROLLBACK`` around it
-        (on PostgreSQL, one round trip instead of three)."""
+        (on PostgreSQL, one round trip instead of three). SQLite's driver opens a transaction
+        only before a write, so there the engine itself serves: switching its connections to
+        autocommit and back would cost a ``PRAGMA`` each way and save nothing."""
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.single_statements)
         event.listen(self._readers, "before_flush", _refuse_writes)
