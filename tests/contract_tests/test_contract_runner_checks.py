@@ -185,6 +185,11 @@ def test_a_documented_412_for_a_stale_precondition_is_no_failure() -> None:
     )
 
     assert result.findings == [] and result.errors == []
+    # Not dropped silently: the run's notes say which answers were not counted, and why.
+    assert any(
+        "positive_data_acceptance not counted" in note and "412 the operation documents" in note
+        for note in result.notes
+    ), result.notes
 
 
 # -- never silent ------------------------------------------------------------------------------
