@@ -22,6 +22,7 @@ from typing import Any
 
 import httptools
 
+from contractkit.heap import keep_out_of_collections
 from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.server import MockApp, app_from_environment
 from contractkit.mock.state.backend import StateBackend
@@ -281,6 +282,7 @@ async def serve(
 
 
 def _run_loop(coroutine: Any) -> None:
+    keep_out_of_collections()  # the documents and the compiled schemas are built by now
     try:
         import uvloop
     except ImportError:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gc
 import os
 import sys
 from typing import TYPE_CHECKING, Any
+
+from contractkit.heap import keep_out_of_collections
 
 if TYPE_CHECKING:
     from contractkit.contract.target import AppUnderTest
@@ -66,14 +67,6 @@ def served_app() -> Any:
     app = create_app(os.environ[SERVED_APIS].split(","))
     keep_out_of_collections()
     return app
-
-
-def keep_out_of_collections() -> None:
-    """Move what exists now (the app: documents, routes, validators) out of the garbage
-    collector's reach. It lives as long as the process; left in, every full collection under
-    load would walk all of it again."""
-    gc.collect()
-    gc.freeze()
 
 
 def log_config(level: str) -> dict[str, Any]:

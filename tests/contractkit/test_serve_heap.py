@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from contractkit.serve import keep_out_of_collections
+from contractkit.heap import keep_out_of_collections
 
 
 def test_objects_made_before_serving_are_frozen_and_later_ones_are_not() -> None:
