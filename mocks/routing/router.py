@@ -85,10 +85,21 @@ class Router(Generic[Target]):
         self._cache_size = cache_size
 
     def add(self, method: str, template: str, target: Target, fallback: bool = False) -> None:
-        """Register a route; the first registration of a (method, template) wins (the
-        template's fragment dropped)."""
-        node = self._fallback if fallback else self._primary
-        for segment in split_path(template.split("#", 1)[0]):
+        """Register a route; the first registration of a (method, template) wins.
+
+        A template with a fragment is registered without it (the URL clients send, shared with
+        the path items of that URL), and as written too, for a client that sends the fragment
+        escaped in the path (``/files/7%23get_shared_link``) to reach that very path item.
+        """
+        root = self._fallback if fallback else self._primary
+        path, fragment, _ = template.partition("#")
+        self._insert(root, path, method, target)
+        if fragment:
+            self._insert(root, template, method, target)
+        self._cache.clear()
+
+    def _insert(self, node: _Node[Target], template: str, method: str, target: Target) -> None:
+        for segment in split_path(template):
             if "{" in segment and _PLACEHOLDER.search(segment):
                 names, pattern = _segment_matcher(segment)
                 existing = next(
@@ -105,7 +116,6 @@ class Router(Generic[Target]):
         if node.endpoint is None:
             node.endpoint = {}
         node.endpoint.setdefault(method.upper(), target)
-        self._cache.clear()
 
     def match(self, method: str, path: str) -> RouteMatch[Target]:
         """Route one request (recent answers are remembered)."""

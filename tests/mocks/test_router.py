@@ -70,3 +70,15 @@ def test_a_templates_fragment_is_no_part_of_its_url() -> None:
     assert router.match("PUT", "/v1/files/7").target == "add-shared-link"
     assert router.match("OPTIONS", "/v1/files/7").allowed == ("GET", "HEAD", "PUT")
     assert router.match("PUT", "/v1/schema").target == "add"
+
+
+def test_a_fragment_sent_escaped_reaches_its_own_path_item() -> None:
+    router: Router[str] = Router()
+    router.add("get", "/v1/files/{file_id}", "get-file")
+    router.add("get", "/v1/files/{file_id}#get_shared_link", "get-shared-link")
+    router.add("get", "/v1/cookies#form", "form-cookies")
+    assert router.match("GET", "/v1/files/7%23get_shared_link").target == "get-shared-link"
+    assert router.match("GET", "/v1/files/7%23get_shared_link").params == {"file_id": "7"}
+    assert router.match("GET", "/v1/cookies%23form").target == "form-cookies"
+    assert router.match("GET", "/v1/cookies").target == "form-cookies"
+    assert router.match("GET", "/v1/files/7").target == "get-file"
