@@ -121,7 +121,7 @@ def run_engine(
             _collect_scenario(document.name, event, outcome, seen, rules)
         elif isinstance(event, events.NonFatalError):
             outcome.errors.append(
-                RunError(document.name, f"{event.label}: {event.info.title}", event.info.message)
+                RunError(document.name, f"{event.label}: {event.info.title}", error_message(event))
             )
         elif isinstance(event, events.FatalError):
             outcome.errors.append(RunError(document.name, "engine error", str(event.exception)))
@@ -129,6 +129,21 @@ def run_engine(
             for failure in event.failures:
                 _add(outcome, seen, _finding(document.name, failure, "after_run", "", "run"))
     return outcome
+
+
+SUB_ERROR_CHARS = 300
+"""How much of each grouped error's text an error message repeats."""
+
+
+def error_message(event: events.NonFatalError) -> str:
+    """The engine's message, with what each error of a group said (Hypothesis reports a check
+    that failed once and passed on replay as one group: its first failure is the news)."""
+    message = event.info.message
+    if isinstance(event.value, BaseExceptionGroup):
+        for error in event.value.exceptions:
+            text = " ".join(f"{type(error).__name__}: {error}".split())
+            message += f"\n  within: {text[:SUB_ERROR_CHARS]}"
+    return message
 
 
 def _collect_scenario(
