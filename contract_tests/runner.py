@@ -27,7 +27,7 @@ from contractkit.contract.model import FamilyReport, Finding, RunError, RunResul
 from contractkit.contract.progress import Progress
 from contractkit.contract.set_aside import notes as set_aside_notes
 from contractkit.contract.sharding import Shard, restrict
-from contractkit.contract.shared_urls import answered_as_other, method_union
+from contractkit.contract.shared_urls import shared_url_rules
 from contractkit.contract.target import Target, resolve
 from contractkit.openapi import Document
 
@@ -212,8 +212,7 @@ class _DocumentRun:
             progress, name = self.progress, self.document.name
             listener = lambda event: progress.event(name, event)  # noqa: E731
         rules = [
-            method_union(self.document),
-            answered_as_other(self.document),
+            *shared_url_rules(self.document),
             missing_content_type_without_body(self.document),
         ]
         outcome = run_engine(

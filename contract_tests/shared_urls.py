@@ -110,9 +110,14 @@ class SharedUrls:
         return set().union(*self._paths.get(path, {}).values())
 
 
-def method_union(document: Document) -> Rule:
-    """``allow_header_conformance`` and ``unsupported_method`` judged against the URL's methods."""
+def shared_url_rules(document: Document) -> list[Rule]:
+    """Both rules for ``document``, over one reading of its shared URLs."""
     shared = SharedUrls(document)
+    return [method_union(shared), answered_as_other(shared)]
+
+
+def method_union(shared: SharedUrls) -> Rule:
+    """``allow_header_conformance`` and ``unsupported_method`` judged against the URL's methods."""
 
     def rule(failed: Failed) -> Finding | SetAside | None:
         path = failed.case.operation.path
@@ -158,9 +163,8 @@ def _allow_mismatch(
     )
 
 
-def answered_as_other(document: Document) -> Rule:
+def answered_as_other(shared: SharedUrls) -> Rule:
     """Findings that come from the server answering as another path item of the URL."""
-    shared = SharedUrls(document)
 
     def rule(failed: Failed) -> SetAside | None:
         if failed.finding.check not in JUDGED_AS_OTHER or not shared:
