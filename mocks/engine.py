@@ -74,6 +74,17 @@ def _flagged(response: MockResponse, broken: ValidationResult) -> MockResponse:
     return flagged
 
 
+@dataclass(slots=True)
+class _Outcome:
+    """An operation's answer to one request, the violations its log entry names, and whether
+    the very same request always gets this very answer."""
+
+    operation: Operation
+    response: MockResponse
+    logged: list[dict[str, str]]
+    repeatable: bool
+
+
 def _answer_key(request: MockRequest) -> tuple[Any, ...] | None:
     """What makes two requests the very same one: method, path, query, every header in the
     order sent, and the body (``None`` when the body is too large to remember by)."""
@@ -194,7 +205,7 @@ class MockEngine:
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
         ] = {}
-        self._answers: dict[tuple[Any, ...], tuple[Operation, MockResponse]] = {}
+        self._answers: dict[tuple[Any, ...], _Outcome] = {}
         """Answers that the very same request always gets, by request (see :func:`_answer_key`)."""
 
     def _document_base_paths(self, operation: Operation) -> list[str]:
@@ -247,30 +258,40 @@ class MockEngine:
         key = _answer_key(request) if self.state is None else None
         remembered = self._answers.get(key) if key is not None else None
         if remembered is not None:
-            answered, response = remembered
-            self.log.record(
-                request.method, request.path, answered.operation_id, response.status, []
-            )
-            self.coverage.record(answered, response.status, response.documented_as)
-            return response
+            self._record(request, remembered)
+            return remembered.response
         match = self.router.match(request.method, request.path)
         operation = match.target
         if operation is None:
             response = self._unrouted(request, match.allowed)
             self.log.record(request.method, request.path, None, response.status, [])
             return response
-        response, repeatable = self._handle_operation(operation, request, match.params)
+        outcome = self._handle_operation(operation, request, match.params)
         if request.method.upper() == "HEAD":
-            response = MockResponse(
-                response.status, response.headers, b"", response.documented_as, response.delay
+            outcome.response = MockResponse(
+                outcome.response.status,
+                outcome.response.headers,
+                b"",
+                outcome.response.documented_as,
+                outcome.response.delay,
             )
-        self.coverage.record(operation, response.status, response.documented_as)
-        if repeatable and key is not None and len(response.body) <= _ANSWER_BODY_LIMIT:
+        self._record(request, outcome)
+        response = outcome.response
+        if outcome.repeatable and key is not None and len(response.body) <= _ANSWER_BODY_LIMIT:
             if len(self._answers) >= _ANSWER_LIMIT:
                 self._answers.pop(next(iter(self._answers)))
             response.given_again = True
-            self._answers[key] = (operation, response)
+            self._answers[key] = outcome
         return response
+
+    def _record(self, request: MockRequest, outcome: _Outcome) -> None:
+        """Log one answered request and count it in coverage."""
+        response = outcome.response
+        operation = outcome.operation
+        self.log.record(
+            request.method, request.path, operation.operation_id, response.status, outcome.logged
+        )
+        self.coverage.record(operation, response.status, response.documented_as)
 
     def _unrouted(self, request: MockRequest, allowed: tuple[str, ...]) -> MockResponse:
         if allowed:
@@ -283,9 +304,10 @@ class MockEngine:
 
     def _handle_operation(
         self, operation: Operation, request: MockRequest, params: dict[str, str]
-    ) -> tuple[MockResponse, bool]:
-        """The answer, and whether the same request would always get the very same one (no
-        state, delay, fault roll, dynamic data or deletion mark involved)."""
+    ) -> _Outcome:
+        """The answer, what to log of it, and whether the same request would always get the
+        very same one (no state, delay, fault roll, dynamic data or deletion mark involved;
+        a refusal depends on the request alone)."""
         accept = request.headers.get("accept")
         validation = validate_request(operation, request, params, self.credentials)
         delay = self._delay(operation)
@@ -318,16 +340,12 @@ class MockEngine:
             if validation.challenges:
                 refusal.headers["www-authenticate"] = ", ".join(validation.challenges)
             refusal.delay = delay
-            self.log.record(
-                request.method,
-                request.path,
-                operation.operation_id,
-                refusal.status,
-                [v.as_dict() for v in validation.violations],
-            )
-            return refusal, False
+            logged = [v.as_dict() for v in validation.violations]
+            return _Outcome(operation, refusal, logged, repeatable=delay <= 0)
         if not validation.valid:
-            return self._unrefusable(operation, request, params, validation, accept, delay), False
+            response = self._unrefusable(operation, request, params, validation, accept, delay)
+            logged = [v.as_dict() for v in validation.violations]
+            return _Outcome(operation, response, logged, repeatable=False)
         prefer = preferences(request)
         view: RequestView | None = None
         selector = self.selectors[id(operation)]
@@ -371,13 +389,7 @@ class MockEngine:
         if unrefused is not None:
             response = _flagged(response, unrefused)
         response.delay = delay
-        self.log.record(
-            request.method,
-            request.path,
-            operation.operation_id,
-            response.status,
-            [v.as_dict() for v in unrefused.violations] if unrefused is not None else [],
-        )
+        logged = [v.as_dict() for v in unrefused.violations] if unrefused is not None else []
         repeatable = (
             unrefused is None
             and self.state is None
@@ -386,7 +398,7 @@ class MockEngine:
             and not self._may_fault(operation)
             and not (self.options.dynamic if prefer.dynamic is None else prefer.dynamic)
         )
-        return response, repeatable
+        return _Outcome(operation, response, logged, repeatable)
 
     def _ruled_response(
         self,
@@ -423,13 +435,6 @@ class MockEngine:
         response = self._documented(operation, request, params, preferences(request), accept)
         response = _flagged(response, validation)
         response.delay = delay
-        self.log.record(
-            request.method,
-            request.path,
-            operation.operation_id,
-            response.status,
-            [v.as_dict() for v in validation.violations],
-        )
         return response
 
     def _negotiate(

@@ -590,4 +590,9 @@ def flatten_schema(compiled: CompiledSchema, node: Any) -> dict[str, Any]:
     """``node`` dereferenced with its ``allOf`` merged (alternatives left in place)."""
     if not isinstance(node, dict):
         return {}
-    return Generator(compiled, random.Random(0))._flatten(node, ())[0]
+    return Generator(compiled, _FLATTENING_RNG)._flatten(node, ())[0]
+
+
+_FLATTENING_RNG = random.Random(0)
+"""Handed to the generators that only flatten, which draw nothing from it (seeding a fresh
+one costs more than the flattening)."""

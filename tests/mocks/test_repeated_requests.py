@@ -56,3 +56,60 @@ async def test_dynamic_answers_and_fault_rolls_are_never_remembered(
     assert {(await faulty.get("/flaky")).status_code for _ in range(3)} == {503}
     assert {(await faulty.get("/slow")).status_code for _ in range(2)} == {200}
     assert _remembered(faulty) == 0
+
+
+async def test_a_repeated_refusal_is_remembered_and_logged_with_its_violations(
+    mock_client: MockClient, specs_dir: Path
+) -> None:
+    client = mock_client(specs_dir / "petstore.yaml")
+    invalid = {"name": "", "kind": "fish"}
+    answers = [
+        await client.post("/v1/pets", json=invalid, headers={"x-api-key": "k"}) for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].content == answers[1].content
+    assert (
+        answers[0].headers["x-contractkit-violations"]
+        == (answers[1].headers["x-contractkit-violations"])
+    )
+    assert _remembered(client) == 1
+    unauthorised = [await client.post("/v1/pets", json=invalid) for _ in range(2)]
+    assert [a.status_code for a in unauthorised] == [401, 401]
+    assert _remembered(client) == 2
+    log = json.loads((await client.get("/__mock/requests")).content)
+    assert [entry["status"] for entry in log] == [422, 422, 401, 401]
+    assert log[0]["violations"] == log[1]["violations"]
+    assert {v["name"] for v in log[1]["violations"]} == {"name", "kind"}
+    assert log[3]["violations"] == log[2]["violations"] != []
+    fixed = await client.post(
+        "/v1/pets", json={"name": "Rex", "kind": "dog"}, headers={"x-api-key": "k"}
+    )
+    assert fixed.status_code == 201, "another body is another request"
+
+
+async def test_a_refusal_with_a_delay_is_never_remembered(
+    mock_client: MockClient, tmp_path: Path
+) -> None:
+    document = tmp_path / "slow.yaml"
+    document.write_text(
+        """
+openapi: 3.0.3
+info: {title: Slow, version: "1"}
+paths:
+  /slow:
+    get:
+      x-mock: {delay: [1, 2]}
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200": {description: ok}
+        "400": {description: bad, content: {application/json: {schema: {type: object}}}}
+"""
+    )
+    client = mock_client(document)
+    for _ in range(2):
+        assert (await client.get("/slow", params={"limit": "none"})).status_code == 400
+    assert _remembered(client) == 0
+    for _ in range(2):
+        assert (await client.get("/slow", params={"limit": "3"})).status_code == 200
+    assert _remembered(client) == 0
