@@ -241,7 +241,9 @@ class MockEngine:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request (a failing state backend is answered with 503)."""
-        if len(namespace_of(request.headers)) > NAMESPACE_LIMIT:
+        if NAMESPACE_HEADER in request.headers and (
+            len(namespace_of(request.headers)) > NAMESPACE_LIMIT
+        ):
             return problem_response(
                 400,
                 "Bad Request",

@@ -99,6 +99,17 @@ def _encoded(
     return b"".join(parts)
 
 
+def _path_and_query(target: bytes) -> tuple[str, str]:
+    """The path and query of a request target: split by hand in the usual origin form
+    (``/path?query``), parsed in full otherwise (absolute form, a fragment)."""
+    if target.startswith(b"/") and b"#" not in target:
+        path, _, query = target.partition(b"?")
+    else:
+        url = httptools.parse_url(target)
+        path, query = url.path or b"/", url.query or b""
+    return path.decode("latin-1"), query.decode("latin-1")
+
+
 class _Turn:
     """The requests answered in one turn of the event loop, when the state engine can hold
     their writes in one transaction: the answers wait until it is committed (one commit for
@@ -180,21 +191,22 @@ class _Connection(asyncio.Protocol):
         self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
 
     def on_headers_complete(self) -> None:
-        if self.headers.get("expect", "").lower() == "100-continue" and self.transport is not None:
+        expect = self.headers.get("expect")
+        if expect is not None and expect.lower() == "100-continue" and self.transport is not None:
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        url = httptools.parse_url(self.url)
+        path, query = _path_and_query(self.url)
         method = self.parser.get_method().decode("ascii")
         request = MockRequest(
             method=method,
-            path=url.path.decode("latin-1"),
-            query_string=(url.query or b"").decode("latin-1"),
+            path=path,
+            query_string=query,
             headers=self.headers,
-            body=b"".join(self.body),
+            body=b"".join(self.body) if self.body else b"",
         )
         keep_alive = self.parser.should_keep_alive()
         waits = self.turn.join(self.app)

@@ -89,3 +89,22 @@ async def test_connection_close_and_malformed_requests(address: tuple[str, int])
     answer = await asyncio.wait_for(reader.read(), 10)
     assert answer.startswith(b"HTTP/1.1 400 Bad Request")
     writer.close()
+
+
+async def test_request_targets_in_absolute_form_or_with_a_fragment(
+    address: tuple[str, int],
+) -> None:
+    reader, writer = await asyncio.open_connection(*address)
+    host, port = address
+    writer.write(
+        f"GET http://{host}:{port}/v1/pets/1?x=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        + b"GET /v1/pets/1#top HTTP/1.1\r\nHost: x\r\n\r\n"
+        + b"GET /v1/pets?limit=0 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    await writer.drain()
+    absolute, fragment, query = [await read_response(reader) for _ in range(3)]
+    assert absolute[0] == 200 and json.loads(absolute[2])["name"] == "Rex"
+    assert fragment[0] == 200 and json.loads(fragment[2])["name"] == "Rex"
+    assert query[0] == 400, "the query reaches validation: limit has minimum 1"
+    writer.close()
+    await writer.wait_closed()

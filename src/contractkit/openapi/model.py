@@ -217,7 +217,7 @@ class Operation:
         """The raw operation object."""
         return _mapping(self.located.node)
 
-    @property
+    @cached_property
     def operation_id(self) -> str | None:
         value = self.node.get("operationId")
         return value if isinstance(value, str) else None
