@@ -342,12 +342,20 @@ def operations_of(workspace: Workspace, root: Path) -> Iterable[Operation]:
             continue
         item_servers = item.node.get("servers") or document_servers
         for method in HTTP_METHODS:
-            raw = item.node.get(method)
+            if not isinstance(item.node.get(method), dict):
+                continue
+            # Not in the specification, yet common (DigitalOcean): an operation that is a
+            # $ref to a file of its own, read relative to that file.
+            try:
+                located = workspace.follow(item.child(method))
+            except SpecError:
+                continue
+            raw = located.node
             if isinstance(raw, dict):
                 yield Operation(
                     method=method,
                     path=template,
-                    located=item.child(method),
+                    located=located,
                     path_item=item,
                     workspace=workspace,
                     servers=list(raw.get("servers") or item_servers or []),

@@ -1,0 +1,94 @@
+"""Habits of published documents that break the letter of the specification but are served
+as their authors meant them: operations and schema maps kept in files of their own, and
+schemas the 2020-12 meta-schema refuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contractkit.mock.engine import MockEngine
+from contractkit.mock.types import MockRequest
+
+
+def write(folder: Path, name: str, content: Any) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(content, sort_keys=False))
+    return path
+
+
+def get(engine: MockEngine, path: str) -> tuple[int, Any]:
+    answer = engine.handle(MockRequest("GET", path, "", {"accept": "application/json"}))
+    return answer.status, json.loads(answer.body) if answer.body else None
+
+
+def test_an_operation_kept_in_a_file_of_its_own_is_served_with_its_responses(
+    tmp_path: Path,
+) -> None:
+    # paths./things.get is a $ref to the operation, whose own refs are relative to its file.
+    write(
+        tmp_path,
+        "resources/things/list.yaml",
+        {
+            "operationId": "things_list",
+            "parameters": [{"$ref": "parameters.yaml#/per_page"}],
+            "responses": {
+                "200": {"$ref": "responses/all.yaml"},
+                "404": {"description": "none"},
+            },
+        },
+    )
+    write(
+        tmp_path,
+        "resources/things/parameters.yaml",
+        {"per_page": {"name": "per_page", "in": "query", "schema": {"type": "integer"}}},
+    )
+    write(
+        tmp_path,
+        "resources/things/responses/all.yaml",
+        {
+            "description": "the things",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["things"],
+                        "properties": {
+                            "things": {"type": "array", "items": {"$ref": "../thing.yaml"}}
+                        },
+                    }
+                }
+            },
+        },
+    )
+    write(
+        tmp_path,
+        "resources/things/thing.yaml",
+        {
+            "type": "object",
+            "required": ["slug"],
+            "properties": {"slug": {"type": "string", "example": "alpha"}},
+        },
+    )
+    root = write(
+        tmp_path,
+        "api.yaml",
+        {
+            "openapi": "3.0.0",
+            "info": {"title": "split", "version": "1"},
+            "paths": {"/things": {"get": {"$ref": "resources/things/list.yaml"}}},
+        },
+    )
+    engine = MockEngine.from_paths([root])
+    (operation,) = engine.operations
+    assert operation.operation_id == "things_list"
+    assert sorted(operation.responses) == ["200", "404"]
+    assert [p.name for p in operation.parameters] == ["per_page"]
+    status, body = get(engine, "/things")
+    assert status == 200
+    assert body == {"things": [{"slug": "alpha"}]}
+    assert get(engine, "/things?per_page=x")[0] == 404  # the documented refusal
