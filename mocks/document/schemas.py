@@ -120,16 +120,50 @@ def _repaired_patterns(node: Any) -> Any:
     return result
 
 
+_MAX_REPAIRS = 64
+
+
+def _without(node: Any, path: list[Any]) -> Any:
+    """``node`` (copied along ``path`` only) without the member at ``path``."""
+    if not path:
+        return {}
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict) and head in node:
+        if not rest:
+            return {key: value for key, value in node.items() if key != head}
+        return {**node, head: _without(node[head], rest)}
+    if isinstance(node, list) and isinstance(head, int) and 0 <= head < len(node):
+        if not rest:
+            return node[:head] + node[head + 1 :]
+        return [*node[:head], _without(node[head], rest), *node[head + 1 :]]
+    return node
+
+
 def build_validator(schema: Any) -> Any:
-    """A jsonschema-rs validator for ``schema``, its unusable patterns repaired if need be."""
+    """A jsonschema-rs validator for ``schema``, its unusable parts repaired or left out.
+
+    Patterns the validator cannot compile are rewritten (see :func:`_repaired_patterns`);
+    then whatever else breaks the 2020-12 meta-schema (a ``properties`` entry that is not a
+    schema, a ``type`` no validator knows...) is left out, one member at a time, so that a
+    defect of the document costs that one constraint and never the answer.
+    """
     try:
         return jsonschema_rs.Draft202012Validator(
             schema, validate_formats=True, formats=OPENAPI_FORMATS
         )
     except jsonschema_rs.ValidationError:
-        return jsonschema_rs.Draft202012Validator(
-            _repaired_patterns(schema), validate_formats=True, formats=OPENAPI_FORMATS
-        )
+        schema = _repaired_patterns(schema)
+    for _ in range(_MAX_REPAIRS):
+        try:
+            return jsonschema_rs.Draft202012Validator(
+                schema, validate_formats=True, formats=OPENAPI_FORMATS
+            )
+        except jsonschema_rs.ValidationError as error:
+            path = list(error.instance_path)
+            if not path:
+                break
+            schema = _without(schema, path)
+    return jsonschema_rs.Draft202012Validator({})
 
 
 class CompiledSchema:
@@ -320,8 +354,10 @@ class SchemaCompiler:
                 deps.add(ref_key)
                 out["$ref"] = DEFS_PREFIX + escape_token(ref_key)
             elif key in _MAP_KEYS and isinstance(value, dict):
+                members, members_file = self._map_of(value, file)
                 out[key] = {
-                    name: self._convert(sub, file, direction, deps) for name, sub in value.items()
+                    name: self._convert(sub, members_file, direction, deps)
+                    for name, sub in members.items()
                 }
             elif key in _LIST_KEYS and isinstance(value, list):
                 out[key] = [self._convert(sub, file, direction, deps) for sub in value]
@@ -345,9 +381,25 @@ class SchemaCompiler:
             _translate_exclusive_flags(out)
             if out.get("nullable") is True:
                 _make_nullable(out)
+        if isinstance(out.get("required"), list):
+            # Listed twice is still required once (2020-12 wants the names unique).
+            out["required"] = list(dict.fromkeys(out["required"]))
         if "required" in out and isinstance(out.get("properties"), dict):
             out["required"] = self._required(out, file, direction)
         return out
+
+    def _map_of(self, value: dict[str, Any], file: Path) -> tuple[dict[str, Any], Path]:
+        """A map of schemas (``properties``...) and the file it is read in: written in place,
+        or (not in the specification, yet common in documents split into files) a ``$ref``
+        to the whole map, which is then read where it points."""
+        ref = value.get("$ref")
+        if len(value) != 1 or not isinstance(ref, str):
+            return value, file
+        try:
+            target = self.workspace.resolve(ref, file)
+        except SpecError:
+            return {}, file
+        return (target.node, target.file) if isinstance(target.node, dict) else ({}, file)
 
     def _discriminator(self, value: Any, file: Path, direction: str, deps: set[str]) -> Any:
         if isinstance(value, str):

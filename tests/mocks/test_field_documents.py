@@ -10,8 +10,10 @@ from typing import Any
 
 import yaml
 
+from contractkit.mock.document.schemas import RESPONSE, SchemaCompiler, build_validator
 from contractkit.mock.engine import MockEngine
 from contractkit.mock.types import MockRequest
+from contractkit.openapi.workspace import Workspace
 
 
 def write(folder: Path, name: str, content: Any) -> Path:
@@ -92,3 +94,112 @@ def test_an_operation_kept_in_a_file_of_its_own_is_served_with_its_responses(
     assert status == 200
     assert body == {"things": [{"slug": "alpha"}]}
     assert get(engine, "/things?per_page=x")[0] == 404  # the documented refusal
+
+
+def test_a_properties_map_given_as_a_ref_is_read_where_it_points(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "models/attributes.yaml",
+        {
+            "droplet_ids": {
+                "droplet_ids": {"type": "array", "items": {"$ref": "id.yaml"}},
+            }
+        },
+    )
+    write(tmp_path, "models/id.yaml", {"type": "integer", "minimum": 1, "example": 7})
+    write(
+        tmp_path,
+        "models/balancer.yaml",
+        {
+            "allOf": [
+                {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string", "example": "lb"}},
+                },
+                {"type": "object", "properties": {"$ref": "attributes.yaml#/droplet_ids"}},
+            ]
+        },
+    )
+    root = write(
+        tmp_path,
+        "api.yaml",
+        {
+            "openapi": "3.0.0",
+            "info": {"title": "maps", "version": "1"},
+            "paths": {
+                "/balancer": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "description": "one",
+                                "content": {
+                                    "application/json": {"schema": {"$ref": "models/balancer.yaml"}}
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        },
+    )
+    engine = MockEngine.from_paths([root])
+    status, body = get(engine, "/balancer")
+    assert status == 200
+    assert body == {"name": "lb", "droplet_ids": [7]}
+    workspace = Workspace.load([root])
+    schema = SchemaCompiler(workspace).compile(
+        workspace.resolve("models/balancer.yaml", root), RESPONSE
+    )
+    assert schema.is_valid({"name": "lb", "droplet_ids": [1, 2]})
+    assert not schema.is_valid({"name": "lb", "droplet_ids": [0]})
+
+
+def test_a_required_name_listed_twice_is_required_once(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        "api.yaml",
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "twice", "version": "1"},
+            "paths": {
+                "/container": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "description": "one",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "string", "example": "c1"},
+                                                "name": {"type": "string", "example": "n"},
+                                            },
+                                            "required": ["id", "name", "id"],
+                                        }
+                                    }
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        },
+    )
+    engine = MockEngine.from_paths([root])
+    assert get(engine, "/container") == (200, {"id": "c1", "name": "n"})
+
+
+def test_a_schema_member_the_meta_schema_refuses_costs_that_member_only() -> None:
+    validator = build_validator(
+        {
+            "type": "object",
+            "required": ["a"],
+            "properties": {"a": {"type": "string"}, "b": "not a schema"},
+            "minProperties": "one",
+        }
+    )
+    assert validator.is_valid({"a": "x", "b": 1})
+    assert not validator.is_valid({"a": 1})
+    assert not validator.is_valid({})
