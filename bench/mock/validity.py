@@ -5,7 +5,10 @@ document alone (path and required parameters from their examples, else from valu
 for their schemas; a credential for every security scheme the operation requires) and sent to
 the mock in-process. The answer counts as valid when its status is documented (exactly, by
 ``NXX`` or ``default``) and its body conforms to the documented schema of its media type, as
-checked by an independent validator (openapi-schema-validator, not the mock's own).
+checked by an independent validator (openapi-schema-validator, not the mock's own). Schemas
+in files beside the document are read there. An answer whose schema that validator cannot
+read (``type: 'null'`` in a 3.0 document, ``items`` given as a list) is listed as not checked
+and left out of the share.
 
     .venv/bin/python bench/mock/validity.py [--corpus DIR] [--show-failures] [DOC ...]
 """
@@ -18,10 +21,10 @@ import json
 import random
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker
-from referencing import Registry
+from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from contractkit.mock.document.model import Operation
@@ -32,7 +35,6 @@ from contractkit.openapi.pointers import format_pointer
 
 CORPUS = Path("/work/shared/field-corpus")
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
-_URI = "urn:bench:document"
 
 
 def _text(value: Any) -> str:
@@ -102,10 +104,16 @@ def probe(operation: Operation, rng: random.Random) -> MockRequest:
     return MockRequest("GET", path, urlencode(query), headers)
 
 
+class Unverifiable(Exception):
+    """The independent validator cannot check the body (a schema it cannot read, such as
+    ``type: 'null'`` in an OpenAPI 3.0 document)."""
+
+
 class Checker:
     """Validates bodies against a document's schemas with openapi-schema-validator."""
 
     def __init__(self, engine: MockEngine, file: Path) -> None:
+        self.workspace = engine.workspace
         self.document = engine.workspace.document(file)
         version = engine.workspace.version(file)
         if version == "2.0":
@@ -118,9 +126,17 @@ class Checker:
                 "parameters": components.get("parameters") or {},
             }
         self.validator_class: Any = OAS31Validator if version == "3.1" else OAS30Validator
-        specification = DRAFT202012 if version == "3.1" else DRAFT4
-        resource = specification.create_resource(self.document)
-        self.registry: Registry[Any] = Registry().with_resource(_URI, resource)
+        self.specification = DRAFT202012 if version == "3.1" else DRAFT4
+        resource = self.specification.create_resource(self.document)
+        # Schemas may live in files beside the document (refs relative to the file that
+        # holds them): each file is a resource of its own, read when first referenced.
+        self.registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(
+            file.resolve().as_uri(), resource
+        )
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        path = Path(unquote(urlsplit(uri).path))
+        return self.specification.create_resource(self.workspace.document(path))
 
     def problem(
         self, operation: Operation, status: int, headers: dict[str, str], body: bytes
@@ -147,14 +163,18 @@ class Checker:
             value = json.loads(body)
         except ValueError:
             return "the body is not JSON"
-        reference = {"$ref": f"{_URI}#{quote(format_pointer(schema.pointer), safe='/~')}"}
+        uri = schema.file.resolve().as_uri()
+        reference = {"$ref": f"{uri}#{quote(format_pointer(schema.pointer), safe='/~')}"}
         validator = self.validator_class(
             reference, registry=self.registry, format_checker=oas30_format_checker
         )
-        errors = sorted(validator.iter_errors(value), key=lambda e: len(e.path))
+        try:
+            errors = sorted(validator.iter_errors(value), key=lambda e: len(e.path))
+        except Exception as error:  # a schema the independent validator cannot read
+            raise Unverifiable(f"{type(error).__name__}: {str(error)[:120]}") from error
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path)
-            return f"{errors[0].message[:120]} (at /{where})"
+            return f"{errors[0].message[-200:]} (at /{where})"
         return None
 
 
@@ -166,9 +186,20 @@ def measure(document: Path, show: bool) -> tuple[int, int]:
         if operation.method != "get":
             continue
         rng = random.Random(f"{document.name}:{operation.label}")
-        answer = engine.handle(probe(operation, rng))
+        try:
+            answer = engine.handle(probe(operation, rng))
+        except Exception as error:  # served as a 500 by the HTTP server
+            probed += 1
+            if show:
+                print(f"    {operation.label} -> raised {type(error).__name__}: {error}"[:300])
+            continue
+        try:
+            problem = checker.problem(operation, answer.status, answer.headers, answer.body)
+        except Unverifiable as reason:
+            # Neither valid nor invalid: left out of the share, and always listed.
+            print(f"    {operation.label} -> {answer.status}: not checked ({reason})")
+            continue
         probed += 1
-        problem = checker.problem(operation, answer.status, answer.headers, answer.body)
         if problem is None:
             valid += 1
         elif show:
