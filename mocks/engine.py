@@ -254,14 +254,28 @@ class MockEngine:
         except StateBackendError as exc:
             return problem_response(503, "State unavailable", str(exc))
 
+    def answer_key(self, request: MockRequest) -> tuple[Any, ...] | None:
+        """What identifies ``request`` among the answers given again (``None`` when no
+        answer of this engine is ever remembered, or the request is too large)."""
+        return _answer_key(request) if self.state is None else None
+
+    def answer_again(self, key: tuple[Any, ...], method: str, path: str) -> MockResponse | None:
+        """The remembered answer to the request identified by ``key`` (see
+        :meth:`answer_key`), logged and counted as any answer; ``None`` once forgotten."""
+        remembered = self._answers.get(key)
+        if remembered is None:
+            return None
+        self._record_answer(method, path, remembered)
+        return remembered.response
+
     def _handle(self, request: MockRequest) -> MockResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
-        key = _answer_key(request) if self.state is None else None
-        remembered = self._answers.get(key) if key is not None else None
-        if remembered is not None:
-            self._record(request, remembered)
-            return remembered.response
+        key = self.answer_key(request)
+        if key is not None:
+            again = self.answer_again(key, request.method, request.path)
+            if again is not None:
+                return again
         match = self.router.match(request.method, request.path)
         operation = match.target
         if operation is None:
@@ -277,7 +291,7 @@ class MockEngine:
                 outcome.response.documented_as,
                 outcome.response.delay,
             )
-        self._record(request, outcome)
+        self._record_answer(request.method, request.path, outcome)
         response = outcome.response
         if outcome.repeatable and key is not None and len(response.body) <= _ANSWER_BODY_LIMIT:
             if len(self._answers) >= _ANSWER_LIMIT:
@@ -286,13 +300,11 @@ class MockEngine:
             self._answers[key] = outcome
         return response
 
-    def _record(self, request: MockRequest, outcome: _Outcome) -> None:
+    def _record_answer(self, method: str, path: str, outcome: _Outcome) -> None:
         """Log one answered request and count it in coverage."""
         response = outcome.response
         operation = outcome.operation
-        self.log.record(
-            request.method, request.path, operation.operation_id, response.status, outcome.logged
-        )
+        self.log.record(method, path, operation.operation_id, response.status, outcome.logged)
         self.coverage.record(operation, response.status, response.documented_as)
 
     def _unrouted(self, request: MockRequest, allowed: tuple[str, ...]) -> MockResponse:

@@ -17,12 +17,14 @@ import os
 import signal
 import time
 from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 import httptools
 
 from contractkit.heap import keep_out_of_collections
+from contractkit.mock.engine import MockEngine
 from contractkit.mock.generation.errors import problem_response
 from contractkit.mock.server import MockApp, app_from_environment
 from contractkit.mock.state.backend import StateBackend
@@ -145,12 +147,46 @@ class _Turn:
             connection._flush()
 
 
-class _Connection(asyncio.Protocol):
-    """One client connection: parse requests, answer them in order."""
+@dataclass(frozen=True, slots=True)
+class _Repeat:
+    """A request received whole in one read, whose answer the engine gives again: what it
+    takes to answer the very same bytes without parsing them."""
 
-    def __init__(self, app: MockApp, turn: _Turn | None = None) -> None:
+    engine: MockEngine
+    key: tuple[Any, ...]
+    method: str
+    path: str
+    keep_alive: bool
+    head: bool
+
+
+class _Repeats:
+    """Requests answered again, by their bytes as read (shared by a server's connections)."""
+
+    limit = 1024
+    largest = 8192
+    """Bytes; larger reads are never kept."""
+
+    def __init__(self) -> None:
+        self.by_bytes: dict[bytes, _Repeat] = {}
+
+    def keep(self, data: bytes, repeat: _Repeat) -> None:
+        if len(self.by_bytes) >= self.limit:
+            self.by_bytes.pop(next(iter(self.by_bytes)))
+        self.by_bytes[data] = repeat
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: parse requests, answer them in order. A read that is the very
+    same bytes as a request answered before from the engine's remembered answers is answered
+    again without parsing (still logged and counted)."""
+
+    def __init__(
+        self, app: MockApp, turn: _Turn | None = None, repeats: _Repeats | None = None
+    ) -> None:
         self.app = app
         self.turn = turn or _Turn()
+        self.repeats = repeats or _Repeats()
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.url = b""
@@ -158,6 +194,11 @@ class _Connection(asyncio.Protocol):
         self.body: list[bytes] = []
         self.slots: deque[list[Any]] = deque()
         self.closing = False
+        self.between_messages = True
+        self.read: bytes | None = None
+        """The bytes of the current read while they may hold exactly one whole request."""
+        self.learned: _Repeat | None = None
+        self.messages_in_read = 0
 
     # -- asyncio.Protocol ---------------------------------------------------------
 
@@ -168,16 +209,39 @@ class _Connection(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
+        if self.between_messages and not self.slots and self._answered_again(data):
+            return
+        self.read = data if self.between_messages and len(data) <= _Repeats.largest else None
+        self.learned = None
+        self.messages_in_read = 0
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._reject(400, "protocol upgrades are not supported")
         except httptools.HttpParserError:
             self._reject(400, "malformed HTTP request")
+        else:
+            if self.learned is not None and self.read is not None and self.between_messages:
+                self.repeats.keep(self.read, self.learned)
+        self.read = self.learned = None
+
+    def _answered_again(self, data: bytes) -> bool:
+        repeat = self.repeats.by_bytes.get(data)
+        if repeat is None or repeat.engine is not self.app.engine or self.transport is None:
+            return False
+        response = repeat.engine.answer_again(repeat.key, repeat.method, repeat.path)
+        if response is None:
+            return False
+        self.transport.write(encode_response(response, [], repeat.keep_alive, repeat.head))
+        return True
 
     # -- httptools callbacks ------------------------------------------------------
 
     def on_message_begin(self) -> None:
+        self.messages_in_read += 1
+        if self.messages_in_read > 1:
+            self.read = None  # more than one request in this read
+        self.between_messages = False
         self.url = b""
         self.headers = {}
         self.body = []
@@ -209,7 +273,9 @@ class _Connection(asyncio.Protocol):
             body=b"".join(self.body) if self.body else b"",
         )
         keep_alive = self.parser.should_keep_alive()
+        self.between_messages = True
         waits = self.turn.join(self.app)
+        engine = self.app.engine
         try:
             response, extra = self.app.answer(request)
         except Exception as exc:
@@ -217,7 +283,18 @@ class _Connection(asyncio.Protocol):
                 problem_response(500, "Internal Server Error", f"the mock failed: {exc!r}"),
                 [],
             )
-        payload = encode_response(response, extra, keep_alive, method == "HEAD")
+        head = method == "HEAD"
+        if (
+            self.read is not None
+            and response.given_again
+            and not extra
+            and keep_alive
+            and "expect" not in request.headers
+        ):
+            key = engine.answer_key(request)
+            if key is not None:
+                self.learned = _Repeat(engine, key, method, request.path, keep_alive, head)
+        payload = encode_response(response, extra, keep_alive, head)
         # [payload (None until due), keep-alive, replaced by an error after a failed commit]
         slot: list[Any] = [payload if response.delay <= 0 else None, keep_alive, False]
         self.slots.append(slot)
@@ -268,8 +345,9 @@ async def serve(
     """Serve ``app`` until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     loop = asyncio.get_running_loop()
     turn = _Turn()
+    repeats = _Repeats()
     server = await loop.create_server(
-        lambda: _Connection(app, turn),
+        lambda: _Connection(app, turn, repeats),
         host,
         port,
         reuse_address=True,
