@@ -251,7 +251,11 @@ def _describe(error: Any, depth: int = 0) -> list[tuple[str, str]]:
     name = type(kind).__name__
     branches = getattr(kind, "context", None) if name in ("AnyOf", "OneOfNotValid") else None
     if branches and depth < 4:
-        ranked = sorted(branches, key=lambda branch: (_mismatched_tag(branch), len(branch)))
+        here = list(error.instance_path)
+        ranked = sorted(
+            branches,
+            key=lambda branch: (_mismatched_tag(branch), _other_kind(branch, here), len(branch)),
+        )
         if ranked and ranked[0]:
             return [item for sub in ranked[0] for item in _describe(sub, depth + 1)]
     parts = [str(part) for part in error.instance_path]
@@ -259,6 +263,12 @@ def _describe(error: Any, depth: int = 0) -> list[tuple[str, str]]:
     if name == "Required" and isinstance(missing, str):
         parts.append(missing)
     return [(".".join(parts), error.message)]
+
+
+def _other_kind(branch: list[Any], here: list[Any]) -> bool:
+    """Whether an alternative fails only because the value is of another type altogether
+    (the ``{type: 'null'}`` of a nullable object): the least telling explanation."""
+    return all(type(e.kind).__name__ == "Type" and list(e.instance_path) == here for e in branch)
 
 
 def _mismatched_tag(branch: list[Any]) -> bool:

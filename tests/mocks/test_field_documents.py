@@ -10,7 +10,12 @@ from typing import Any
 
 import yaml
 
-from contractkit.mock.document.schemas import RESPONSE, SchemaCompiler, build_validator
+from contractkit.mock.document.schemas import (
+    RESPONSE,
+    CompiledSchema,
+    SchemaCompiler,
+    build_validator,
+)
 from contractkit.mock.engine import MockEngine
 from contractkit.mock.types import MockRequest
 from contractkit.openapi.workspace import Workspace
@@ -203,3 +208,76 @@ def test_a_schema_member_the_meta_schema_refuses_costs_that_member_only() -> Non
     assert validator.is_valid({"a": "x", "b": 1})
     assert not validator.is_valid({"a": 1})
     assert not validator.is_valid({})
+
+
+def test_optional_members_no_value_can_satisfy_are_left_out_also_below_nullable_ones(
+    tmp_path: Path,
+) -> None:
+    # An array with a string enum admits no value; the owner is a required nullable object.
+    impossible = {"type": "array", "items": {"type": "string"}, "enum": ["drugs", "safe"]}
+    user = {
+        "type": "object",
+        "nullable": True,
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "example": "staff"},
+            "content_filter": {**impossible, "example": "drugs"},
+            "ratings": impossible,
+            "labels": impossible,
+        },
+    }
+    root = write(
+        tmp_path,
+        "api.yaml",
+        {
+            "openapi": "3.0.2",
+            "info": {"title": "impossible", "version": "1"},
+            "paths": {
+                "/page": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "description": "one",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "object",
+                                            "required": ["owner", "trailer"],
+                                            "properties": {"owner": user, "trailer": user},
+                                        }
+                                    }
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        },
+    )
+    engine = MockEngine.from_paths([root])
+    answer = engine.handle(MockRequest("GET", "/page", "", {"accept": "application/json"}))
+    assert answer.status == 200
+    assert "x-contractkit-warning" not in answer.headers
+    assert json.loads(answer.body) == {"owner": {"name": "staff"}, "trailer": {"name": "staff"}}
+
+
+def test_a_nullable_object_with_bad_members_is_explained_by_those_members() -> None:
+    listed = {"type": "array"}
+    schema = CompiledSchema(
+        {
+            "type": "object",
+            "properties": {
+                "holder": {
+                    "anyOf": [
+                        {"type": "object", "properties": {"tags": listed, "labels": listed}},
+                        {"type": "null"},
+                    ]
+                }
+            },
+        },
+        RESPONSE,
+    )
+    assert sorted(schema.errors({"holder": {"tags": "x", "labels": "y"}})) == [
+        ("holder.labels", '"y" is not of type "array"'),
+        ("holder.tags", '"x" is not of type "array"'),
+    ]
