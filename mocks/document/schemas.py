@@ -59,8 +59,21 @@ def _any_string(_value: str) -> bool:
     return True
 
 
+_TIME = re.compile(
+    r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"  # hh:mm:ss, fraction
+    r"([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?"  # offset, optional
+)
+
+
+def _is_time(value: str) -> bool:
+    """RFC 3339 ``full-time``, its offset optional (as ajv-formats and the ``hh:mm:ss`` of
+    older drafts read ``time``): ``09:30:00``, ``09:30:00.5Z``, ``09:30:00+02:00``."""
+    return _TIME.fullmatch(value) is not None
+
+
 OPENAPI_FORMATS: dict[str, Callable[[str], bool]] = {
     "byte": _is_base64,
+    "time": _is_time,
     "binary": _any_string,
     "password": _any_string,
     "int32": _any_string,

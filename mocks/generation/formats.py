@@ -16,10 +16,17 @@ def _date(rng: random.Random | None) -> str:
     return f"{rng.randint(2000, 2030):04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _time(rng: random.Random | None) -> str:
+def _clock(rng: random.Random | None) -> str:
     if rng is None:
-        return "09:30:00Z"
-    return f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z"
+        return "09:30:00"
+    return f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+
+
+def _time(rng: random.Random | None) -> str:
+    """A ``time`` without an offset: the form every common validator accepts (``hh:mm:ss``
+    for openapi-schema-validator, optional offset in ajv-formats), where ``09:30:00Z`` is
+    refused by the first."""
+    return _clock(rng)
 
 
 def _word(rng: random.Random | None) -> str:
@@ -46,7 +53,7 @@ def _byte(rng: random.Random | None) -> str:
 
 
 FORMATS: dict[str, Callable[[random.Random | None], str]] = {
-    "date-time": lambda r: f"{_date(r)}T{_time(r)}",
+    "date-time": lambda r: f"{_date(r)}T{_clock(r)}Z",
     "date": _date,
     "time": _time,
     "duration": lambda r: "P1D" if r is None else f"P{r.randint(1, 30)}DT{r.randint(0, 23)}H",

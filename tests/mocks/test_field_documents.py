@@ -5,6 +5,8 @@ schemas the 2020-12 meta-schema refuses."""
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from contractkit.mock.document.schemas import (
     build_validator,
 )
 from contractkit.mock.engine import MockEngine
+from contractkit.mock.generation.generator import generate_valid
 from contractkit.mock.types import MockRequest
 from contractkit.openapi.workspace import Workspace
 
@@ -281,3 +284,17 @@ def test_a_nullable_object_with_bad_members_is_explained_by_those_members() -> N
         ("holder.labels", '"y" is not of type "array"'),
         ("holder.tags", '"x" is not of type "array"'),
     ]
+
+
+def test_a_time_is_generated_without_an_offset_and_read_with_or_without_one() -> None:
+    schema = CompiledSchema({"type": "string", "format": "time"}, RESPONSE)
+    value, valid = generate_valid(schema, random.Random(3))
+    assert valid
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", value)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", generate_valid(schema, random.Random(4), True)[0])
+    for accepted in ("09:30:00", "09:30:00Z", "23:59:59.5+02:00"):
+        assert schema.is_valid(accepted)
+    for refused in ("9:30", "25:00:00", "09:30:00 UTC"):
+        assert not schema.is_valid(refused)
+    stamp = CompiledSchema({"type": "string", "format": "date-time"}, RESPONSE)
+    assert generate_valid(stamp, random.Random(3))[0].endswith("Z")
