@@ -33,6 +33,10 @@ class Page:
 
     items: list[dict[str, Any]]
     total: int | None
+    texts: list[str] | None = None
+    """Each entry as the engine stores it, when it keeps entries as JSON text (the store
+    then checks an entry against a list's schema once per text, see
+    :mod:`~contractkit.mock.state.checked_entries`)."""
 
 
 def query_text(value: Any) -> str:

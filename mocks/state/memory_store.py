@@ -70,7 +70,8 @@ class MemoryBackend(StateBackend):
         matching = [text for item, text in stored if item_matches(item, listing.filters)]
         end = None if listing.size is None else listing.start + listing.size
         total = len(matching) if listing.count else None
-        return Page(load_objects(matching[listing.start : end]), total)
+        texts = matching[listing.start : end]
+        return Page(load_objects(texts), total, texts)
 
     def clear(self, namespace: str | None = None) -> None:
         with self._lock:

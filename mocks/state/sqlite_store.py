@@ -341,7 +341,8 @@ class SqliteBackend(StateBackend):
                 f"SELECT COUNT(*) FROM contractkit_mock_items{where}", values, "one"
             )
             total = int(counted[0])
-        return Page(load_objects([body for (body,) in rows]), total)
+        texts = [str(body) for (body,) in rows]
+        return Page(load_objects(texts), total, texts)
 
     def has_field(self, namespace: str, bucket: str, name: str) -> bool:
         path = _json_path(name)

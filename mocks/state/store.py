@@ -41,7 +41,8 @@ from contractkit.mock.negotiation.negotiator import (
     response_for_status,
 )
 from contractkit.mock.state.backend import JSONObject, StateBackend, StateBackendError
-from contractkit.mock.state.listing import Listing, query_text
+from contractkit.mock.state.checked_entries import CheckedEntries
+from contractkit.mock.state.listing import Listing, Page, query_text
 from contractkit.mock.state.resources import (
     COUNT_NAMES,
     Resource,
@@ -188,6 +189,7 @@ class StateStore:
         self.resources = infer_resources(operations)
         self._roles: dict[int, tuple[Resource, str]] = {}
         self._memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._checked = CheckedEntries()
         for resource in self.resources:
             for key, role in resource.operations.items():
                 self._roles[key] = (resource, role)
@@ -489,6 +491,16 @@ class StateStore:
         documented = negotiated.response.key if negotiated.response else None
         return self._bytes(negotiated, created, documented)
 
+    def _all_valid(
+        self, schema: CompiledSchema, node: Any, entries: CompiledSchema, found: Page
+    ) -> bool:
+        """Whether every entry of ``found`` fits the list's entry schema ``node`` (one check
+        of the page, or of the entries whose stored text was not found valid before)."""
+        if found.texts is None or len(found.texts) != len(found.items):
+            return entries.is_valid(found.items)
+        entry = schema.subschema(node)
+        return self._checked.all_valid(entry, found.items, found.texts)
+
     def _list(
         self,
         resource: Resource,
@@ -536,7 +548,7 @@ class StateStore:
             lambda: schema.subschema({"type": "array", "items": node}),
         )
         page: list[Any] = found.items
-        if not entries.is_valid(page):  # one check for the page; entry by entry only if needed
+        if not self._all_valid(schema, node, entries, found):  # entry by entry only if needed
             page = [
                 self._fitted(operation, schema, node, item, None, (negotiated.status, "entry"))
                 for item in found.items
