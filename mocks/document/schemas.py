@@ -44,6 +44,10 @@ _ONE_KEYS = (
     "additionalItems",
 )
 _DROPPED = ("$id", "$schema", "$anchor", "$dynamicAnchor", "$comment")
+_REF_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "default", "deprecated"}
+    | {"readOnly", "writeOnly", "nullable"}
+)
 _INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
@@ -367,6 +371,17 @@ class SchemaCompiler:
         if not isinstance(node, dict):
             return node
         dialect = self.workspace.version(file)
+        if direction == REQUEST and dialect != "3.1" and isinstance(node.get("$ref"), str):
+            # Before 3.1 a Reference Object stands for its target: what is written beside
+            # the $ref is not part of the schema (rate: {$ref: Amount, type: number} is an
+            # Amount), and requests are read so. Answers keep the siblings, which several
+            # validators apply: generated data then satisfies both readings where it can.
+            # Annotations are kept, and nullable, which lenient readers honour.
+            node = {
+                key: value
+                for key, value in node.items()
+                if key == "$ref" or key in _REF_ANNOTATIONS or key.startswith("x-")
+            }
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from contractkit.mock.document.schemas import (
+    REQUEST,
     RESPONSE,
     CompiledSchema,
     SchemaCompiler,
@@ -298,3 +299,49 @@ def test_a_time_is_generated_without_an_offset_and_read_with_or_without_one() ->
         assert not schema.is_valid(refused)
     stamp = CompiledSchema({"type": "string", "format": "date-time"}, RESPONSE)
     assert generate_valid(stamp, random.Random(3))[0].endswith("Z")
+
+
+def test_before_31_a_request_is_read_without_what_is_written_beside_a_ref(
+    tmp_path: Path,
+) -> None:
+    amount = {
+        "type": "object",
+        "required": ["value"],
+        "properties": {"currency": {"type": "string"}, "value": {"type": "number"}},
+    }
+
+    def compiled(version: str, direction: str) -> CompiledSchema:
+        task = {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string"},
+                # An Amount before 3.1 (siblings of a $ref are not part of the schema).
+                "rate": {"$ref": "#/components/schemas/Amount", "type": "number"},
+            },
+        }
+        root = write(
+            tmp_path / version,
+            "api.yaml",
+            {
+                "openapi": version,
+                "info": {"title": "siblings", "version": "1"},
+                "paths": {},
+                "components": {"schemas": {"Amount": amount, "Task": task}},
+            },
+        )
+        workspace = Workspace.load([root])
+        located = workspace.resolve("#/components/schemas/Task", root)
+        return SchemaCompiler(workspace).compile(located, direction)
+
+    sent = {"name": "n", "rate": {"currency": "AUD", "value": 1.0}}
+    request = compiled("3.0.3", REQUEST)
+    assert request.is_valid(sent)
+    assert not request.is_valid({"name": "n", "rate": 1.0})
+    # Answers satisfy both readings (several validators apply the siblings): the member
+    # that cannot is left out.
+    response = compiled("3.0.3", RESPONSE)
+    value, valid = generate_valid(response, random.Random(1))
+    assert valid and "rate" not in value
+    assert request.is_valid(value)
+    assert not compiled("3.1.0", REQUEST).is_valid(sent)
