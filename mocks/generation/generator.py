@@ -9,7 +9,6 @@ is validated, and regenerated differently when it does not conform.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import random
@@ -545,11 +544,10 @@ def generate_valid(
         value = generator.value()
         if compiled.is_valid(value):
             return value, True
-        # An optional member no value can satisfy (``type: array`` with a string ``enum``)
-        # fails every attempt alike: without it, the value may well be valid.
-        repaired = _drop_failing_members(compiled, copy.deepcopy(value))
-        if repaired is not None:
-            return repaired, True
+        if attempt == 1:
+            repaired = _drop_failing_members(compiled, value)
+            if repaired is not None:
+                return repaired, True
     return value, False
 
 
