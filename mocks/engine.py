@@ -357,9 +357,9 @@ class MockEngine:
             logged = [v.as_dict() for v in validation.violations]
             return _Outcome(operation, refusal, logged, repeatable=delay <= 0)
         if not validation.valid:
-            response = self._unrefusable(operation, request, params, validation, accept, delay)
+            flagged = self._unrefusable(operation, request, params, validation, accept, delay)
             logged = [v.as_dict() for v in validation.violations]
-            return _Outcome(operation, response, logged, repeatable=False)
+            return _Outcome(operation, flagged, logged, repeatable=False)
         prefer = preferences(request)
         view: RequestView | None = None
         selector = self.selectors[id(operation)]
