@@ -414,9 +414,13 @@ class StateStore:
         for _ in range(_ID_ATTEMPTS):
             item = {**generated, **(body if isinstance(body, dict) else {})}
             template = generated.get(resource.id_field)
-            item[resource.id_field] = self._candidate_id(resource, template, count)
+            candidate = self._candidate_id(resource, template, count)
+            item[resource.id_field] = candidate
             item = fit(part, item, generated)
-            if self.backend.insert(*place, str(item.get(resource.id_field)), item):
+            # An id no value of the schema can hold is left out of the answer; the item is
+            # still stored under its own number, so that the next create finds a free one.
+            kept = item.get(resource.id_field)
+            if self.backend.insert(*place, str(candidate if kept is None else kept), item):
                 return item
             count = self.backend.next_number(namespace, resource.collection)
         raise StateBackendError(
