@@ -22,6 +22,7 @@ from contractkit.contract.checks.client import CheckClient
 from contractkit.contract.checks.phase import run_checks
 from contractkit.contract.checks.registry import our_check_names
 from contractkit.contract.engine import SCHEMATHESIS_PHASES, EngineOptions, build_config, run_engine
+from contractkit.contract.gone_status import use_after_free_without_gone_status
 from contractkit.contract.identities import IdentitySet
 from contractkit.contract.model import FamilyReport, Finding, RunError, RunResult
 from contractkit.contract.progress import Progress
@@ -214,6 +215,7 @@ class _DocumentRun:
         rules = [
             *shared_url_rules(self.document),
             missing_content_type_without_body(self.document),
+            use_after_free_without_gone_status(self.document),
         ]
         outcome = run_engine(
             self.document, self.target, self.credentials, self.options, listener, rules

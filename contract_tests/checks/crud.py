@@ -42,6 +42,7 @@ from contractkit.contract.checks.walk import (
     FamilyWalk,
     differences,
 )
+from contractkit.contract.gone_status import documents_gone
 from contractkit.openapi import Operation
 
 CRUD_CHECKS = (
@@ -324,11 +325,6 @@ def unknown_id(walk: FamilyWalk) -> None:
             answer = walk.call_item(walk.family.delete, item_id)
             if answer.succeeded:
                 _report_unknown(walk, "crud_unknown_delete", "Delete", probe, answer)
-
-
-def documents_gone(operation: Operation) -> bool:
-    """Whether ``operation`` documents an answer for a missing item (404, 410, 4XX, default)."""
-    return any(key in operation.responses for key in ("404", "410", "4XX", "default"))
 
 
 def _any_patch(walk: FamilyWalk, operation: Operation) -> dict[str, Any]:
