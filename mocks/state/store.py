@@ -58,6 +58,7 @@ from contractkit.mock.validation.validator import ValidationResult
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _HEX_ID = re.compile(r"^(?=.*[a-f])[0-9a-f]{12,}$|^(?=.*[A-F])[0-9A-F]{12,}$")
+_HEX_TAIL = re.compile(r"^(.*?)([0-9a-fA-F]{8,})$")
 """Fixed-length hexadecimal ids (MongoDB ObjectIds, hashes): numbered in their last digits."""
 _PAGE_SIZE = ("limit", "per_page", "page_size", "pagesize", "size")
 _NOT_FILTERS = frozenset(
@@ -397,7 +398,25 @@ class StateStore:
         if _HEX_ID.match(template):
             digits = format(count, "08x" if template.islower() or template.isdigit() else "08X")
             return template[: max(len(template) - len(digits), 0)] + digits[-len(template) :]
+        numbered = _HEX_TAIL.match(template)
+        if numbered is not None:  # a prefix and hex or decimal digits: DG27e5..., user_0042...
+            tail = numbered.group(2)
+            shape = "08d" if tail.isdigit() else "08X" if tail.isupper() else "08x"
+            return numbered.group(1) + tail[:-8] + format(count, shape)[-8:]
         return str(count)
+
+    def _schema_id(
+        self, resource: Resource, part: CompiledSchema, count: int, attempt: int
+    ) -> Any:
+        """An id generated for the id field's own schema (seeded by the number): for ids no
+        numbering of the generated one fits (a pattern, a format). ``None`` if none fits."""
+        node = mapping_at(_flattened(part), "properties").get(resource.id_field)
+        if not isinstance(node, dict):
+            return None
+        schema = part.subschema(node)
+        rng = seeded_rng(self.responder.seed, resource.collection, "id", count, attempt)
+        value, valid = generate_valid(schema, rng, dynamic=True)
+        return value if valid and value is not None else None
 
     def _new_item(
         self,
@@ -411,12 +430,16 @@ class StateStore:
         """Store one created resource: the request's fields over ``generated`` ones (a value
         valid for ``part``), a fresh id numbered from ``count`` (drawn from the counter)."""
         namespace = place[0]
-        for _ in range(_ID_ATTEMPTS):
+        for attempt in range(_ID_ATTEMPTS):
             item = {**generated, **(body if isinstance(body, dict) else {})}
             template = generated.get(resource.id_field)
             candidate = self._candidate_id(resource, template, count)
             item[resource.id_field] = candidate
             item = fit(part, item, generated)
+            if item.get(resource.id_field) != candidate:  # the schema refused the number
+                fresh = self._schema_id(resource, part, count, attempt)
+                if fresh is not None:
+                    candidate = item[resource.id_field] = fresh
             # An id no value of the schema can hold is left out of the answer; the item is
             # still stored under its own number, so that the next create finds a free one.
             kept = item.get(resource.id_field)
