@@ -11,14 +11,14 @@ The runner builds its request URLs itself: in every segment a path parameter fil
 ``..`` segment is written ``%2E`` / ``%2E%2E``, so no client takes it for a dot segment.
 (``requests`` decodes the escapes again after its own dot-segment removal, so the server
 receives the plain ``.``: the segments arrive as generated, and a server that does not itself
-resolve dot segments routes them to the template.)
+resolve dot segments routes them to the template.) The path is put after the base URL as it
+is, so an empty value's empty segment (``/things//parts``) reaches the server too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, unquote, urljoin
 
 import schemathesis
 from schemathesis.generation.case import Case
@@ -39,13 +39,13 @@ def dot_safe_path(template: str, parameters: Mapping[str, Any] | None) -> str:
 
 
 def request_url(case: Case[Any], base_url: str) -> str:
-    """The URL of ``case`` below ``base_url``, as Schemathesis builds it but for dot segments."""
+    """The URL of ``case`` below ``base_url``: the base URL, then the path as filled in. Not
+    ``urljoin`` as Schemathesis does: it also drops empty segments, so an empty path value
+    (``/things//parts``) would reach the server as another path (``/things/parts``)."""
     path = dot_safe_path(case.path, case.path_parameters).lstrip("/")
     if not base_url.endswith("/"):
         base_url += "/"
-    # As in Schemathesis: the base URL is already in wire form, so its `%` is doubled to survive
-    # the `unquote` that undoes the path's `quote` (which keeps `%2E` as it is).
-    return unquote(urljoin(base_url.replace("%", "%25"), quote(path)))
+    return base_url + path
 
 
 def keep_dot_segments(schema: schemathesis.BaseSchema) -> None:

@@ -8,6 +8,9 @@ leaves the base path out is still served. A path that exists with another method
 and the methods that do exist; a path that does not exist gives 404. A template's fragment
 (``/files/{id}#shared_link``, written to tell path items apart) is no part of the URL a client
 sends: the route is the template without it, so such path items share their URL's methods.
+An empty segment (``/things//parts``) fills a whole-segment parameter with an empty value
+when no static segment matches, as a template expands an empty value; the parameter's schema
+then says whether it may be empty.
 """
 
 from __future__ import annotations
@@ -175,8 +178,6 @@ def _walk(
     child = node.static.get(segment)
     if child is not None:
         yield from _walk(child, segments, index + 1, params, (*shape, True))
-    if not segment:
-        return
     for dynamic in node.dynamic:
         if dynamic.pattern is None:
             yield from _walk(

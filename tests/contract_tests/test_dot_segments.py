@@ -67,3 +67,37 @@ def test_label_values_made_of_dots_reach_the_template() -> None:
         )
     assert any(part in (".", "..") for path in seen for part in path.split("/")[2:]), seen
     assert not result.findings, [(f.check, f.message, f.curl) for f in result.findings]
+
+
+def test_an_empty_path_value_reaches_the_server_as_an_empty_segment() -> None:
+    """``urljoin`` drops empty segments: ``/api/things//parts`` would arrive as
+    ``/api/things/parts``, another path."""
+    spec = document(
+        "parts",
+        {
+            "/things/{id}/parts": {
+                "get": {
+                    "parameters": [path_parameter("id", {"type": "string", "example": ""})],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    )
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        path = scope["raw_path"].decode().split("?")[0]
+        seen.append(path)
+        routed = path.startswith("/api/things/") and path.endswith("/parts")
+        status = 200 if routed and path.count("/") == 4 else 404
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with serve_on_loopback(app) as origin:
+        result = run_contract(
+            spec, base_url=origin + "/api", phases=("examples",), seed=1, max_examples=3
+        )
+    assert "/api/things//parts" in seen, seen
+    assert not result.findings, [(f.check, f.message, f.curl) for f in result.findings]

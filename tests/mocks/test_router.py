@@ -82,3 +82,15 @@ def test_a_fragment_sent_escaped_reaches_its_own_path_item() -> None:
     assert router.match("GET", "/v1/cookies%23form").target == "form-cookies"
     assert router.match("GET", "/v1/cookies").target == "form-cookies"
     assert router.match("GET", "/v1/files/7").target == "get-file"
+
+
+def test_an_empty_segment_fills_a_whole_segment_parameter_only() -> None:
+    router: Router[str] = Router()
+    router.add("get", "/things/{id}/parts", "parts")
+    router.add("get", "/things/{id}", "thing")
+    router.add("get", "/files/{name}.{ext}", "file")
+    match = router.match("GET", "/things//parts")
+    assert (match.target, match.params) == ("parts", {"id": ""})
+    assert router.match("GET", "/things/parts").target == "thing", "not the empty-id path"
+    assert router.match("GET", "/files/").status == 404
+    assert router.match("GET", "/files//x").status == 404
