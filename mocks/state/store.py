@@ -405,9 +405,7 @@ class StateStore:
             return numbered.group(1) + tail[:-8] + format(count, shape)[-8:]
         return str(count)
 
-    def _schema_id(
-        self, resource: Resource, part: CompiledSchema, count: int, attempt: int
-    ) -> Any:
+    def _schema_id(self, resource: Resource, part: CompiledSchema, count: int, attempt: int) -> Any:
         """An id generated for the id field's own schema (seeded by the number): for ids no
         numbering of the generated one fits (a pattern, a format). ``None`` if none fits."""
         node = mapping_at(_flattened(part), "properties").get(resource.id_field)
