@@ -10,7 +10,8 @@ and the methods that do exist; a path that does not exist gives 404. A template'
 sends: the route is the template without it, so such path items share their URL's methods.
 An empty segment (``/things//parts``) fills a whole-segment parameter with an empty value
 when no static segment matches, as a template expands an empty value; the parameter's schema
-then says whether it may be empty.
+then says whether it may be empty. A trailing slash is ignored, unless only an empty last
+value routes the method (``PATCH /things/`` for ``PATCH /things/{id}``).
 """
 
 from __future__ import annotations
@@ -134,6 +135,15 @@ class Router(Generic[Target]):
     def _match(self, method: str, path: str) -> RouteMatch[Target]:
         segments = [unquote(s) for s in split_path(path)]
         method = method.upper()
+        found = self._match_segments(method, segments)
+        if found.target is None and segments and path.endswith("/"):
+            # The trailing slash may be an empty last value (/things/ for /things/{id}).
+            emptied = self._match_segments(method, [*segments, ""])
+            if emptied.target is not None:
+                return emptied
+        return found
+
+    def _match_segments(self, method: str, segments: list[str]) -> RouteMatch[Target]:
         for root in (self._primary, self._fallback):
             shape: tuple[bool, ...] | None = None
             allowed: dict[str, Target] = {}

@@ -94,3 +94,13 @@ def test_an_empty_segment_fills_a_whole_segment_parameter_only() -> None:
     assert router.match("GET", "/things/parts").target == "thing", "not the empty-id path"
     assert router.match("GET", "/files/").status == 404
     assert router.match("GET", "/files//x").status == 404
+
+
+def test_a_trailing_slash_is_an_empty_last_value_only_where_that_routes_the_method() -> None:
+    router: Router[str] = Router()
+    router.add("get", "/things", "list")
+    router.add("patch", "/things/{id}", "patch")
+    assert router.match("GET", "/things/").target == "list"
+    match = router.match("PATCH", "/things/")
+    assert (match.target, match.params) == ("patch", {"id": ""})
+    assert router.match("DELETE", "/things/").status == 405
