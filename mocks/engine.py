@@ -74,6 +74,15 @@ def _flagged(response: MockResponse, broken: ValidationResult) -> MockResponse:
     return flagged
 
 
+@dataclass(frozen=True, slots=True)
+class _Latency:
+    """An operation's delay range (milliseconds) and the share of requests answered with a
+    fault."""
+
+    delay_ms: tuple[float, float]
+    error_rate: float
+
+
 @dataclass(slots=True)
 class _Outcome:
     """An operation's answer to one request, the violations its log entry names, and whether
@@ -202,6 +211,8 @@ class MockEngine:
         )
         self.selectors = {id(op): Selector(op) for op in self.operations}
         self._faults = random.Random(self.options.seed)
+        self._latencies: dict[int, _Latency] = {}
+        """Per operation (they live as long as the engine)."""
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
         ] = {}
@@ -513,19 +524,31 @@ class MockEngine:
     # -- latency and faults ---------------------------------------------------------
 
     def _delay(self, operation: Operation) -> float:
-        setting = operation.extension.get("delay")
-        low, high = self.options.delay_ms
-        if isinstance(setting, (int, float)):
-            low = high = float(setting)
-        elif isinstance(setting, list) and len(setting) == 2:
-            low, high = float(setting[0]), float(setting[1])
+        low, high = self._latency(operation).delay_ms
         if high <= 0:
             return 0.0
         return (low if high <= low else self._faults.uniform(low, high)) / 1000.0
 
     def _fault_rate(self, operation: Operation) -> float:
-        rate = operation.extension.get("errorRate", self.options.error_rate)
-        return float(rate) if isinstance(rate, (int, float)) and rate > 0 else 0.0
+        return self._latency(operation).error_rate
+
+    def _latency(self, operation: Operation) -> _Latency:
+        """The operation's delay range and error rate (``x-mock`` over the options), read
+        once per operation."""
+        found = self._latencies.get(id(operation))
+        if found is None:
+            setting = operation.extension.get("delay")
+            low, high = self.options.delay_ms
+            if isinstance(setting, (int, float)):
+                low = high = float(setting)
+            elif isinstance(setting, list) and len(setting) == 2:
+                low, high = float(setting[0]), float(setting[1])
+            rate = operation.extension.get("errorRate", self.options.error_rate)
+            found = _Latency(
+                (low, high), float(rate) if isinstance(rate, (int, float)) and rate > 0 else 0.0
+            )
+            self._latencies[id(operation)] = found
+        return found
 
     def _may_fault(self, operation: Operation) -> bool:
         return self._fault_rate(operation) > 0

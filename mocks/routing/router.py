@@ -145,6 +145,15 @@ class Router(Generic[Target]):
 
     def _match_segments(self, method: str, segments: list[str]) -> RouteMatch[Target]:
         for root in (self._primary, self._fallback):
+            first = _first(root, segments, 0)
+            if first is None:
+                continue
+            endpoint, params = first
+            target = endpoint.get(method)
+            if target is None and method == "HEAD":
+                target = endpoint.get("GET")
+            if target is not None:
+                return RouteMatch(target, params)
             shape: tuple[bool, ...] | None = None
             allowed: dict[str, Target] = {}
             for endpoint, params, found_shape in _walk(root, segments, 0, {}, ()):
@@ -169,6 +178,36 @@ def _allowed(endpoint: Mapping[str, object]) -> tuple[str, ...]:
     if "GET" in methods:
         methods.add("HEAD")
     return tuple(sorted(methods))
+
+
+def _first(
+    node: _Node[Target], segments: list[str], index: int
+) -> tuple[dict[str, Target], dict[str, str]] | None:
+    """The most specific endpoint matching ``segments[index:]`` and its parameters: the first
+    that :func:`_walk` finds, without its generators (the common case of routing)."""
+    if index == len(segments):
+        return (node.endpoint, {}) if node.endpoint else None
+    segment = segments[index]
+    child = node.static.get(segment)
+    if child is not None:
+        found = _first(child, segments, index + 1)
+        if found is not None:
+            return found
+    for dynamic in node.dynamic:
+        if dynamic.pattern is None:
+            found = _first(dynamic.node, segments, index + 1)
+            if found is not None:
+                found[1].setdefault(dynamic.names[0], segment)  # a deeper name wins, as in _walk
+                return found
+            continue
+        captured = dynamic.pattern.match(segment)
+        if captured:
+            found = _first(dynamic.node, segments, index + 1)
+            if found is not None:
+                for name, value in zip(dynamic.names, captured.groups(), strict=True):
+                    found[1].setdefault(name, value)
+                return found
+    return None
 
 
 def _walk(
