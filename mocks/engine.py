@@ -212,6 +212,9 @@ class MockEngine:
         self.selectors = {id(op): Selector(op) for op in self.operations}
         self._faults = random.Random(self.options.seed)
         self._latencies: dict[int, _Latency] = {}
+        self.answered_from_memory = False
+        """Whether the last request was answered from the remembered answers (the built-in
+        server learns a request's bytes only once it has been seen twice)."""
         """Per operation (they live as long as the engine)."""
         self._negotiated: dict[
             tuple[int, Preferences, str | None], Negotiated | NegotiationFailure
@@ -277,9 +280,11 @@ class MockEngine:
         if remembered is None:
             return None
         self._record_answer(method, path, remembered)
+        self.answered_from_memory = True
         return remembered.response
 
     def _handle(self, request: MockRequest) -> MockResponse:
+        self.answered_from_memory = False
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
         key = self.answer_key(request)

@@ -74,10 +74,14 @@ class Case:
     body: bytes = b""
     refused: bool = False
     """The answer is expected to be a client error (not counted as a failure)."""
+    numbered: bool = False
+    """Each request appends the next number (1 to 100000) to ``path``: no two requests in a
+    row are the same, so none is answered from memory."""
 
 
 CASES = (
     Case("GET served from an example", "GET", "/pets/7"),
+    Case("GET from an example, new id each", "GET", "/pets/", numbered=True),
     Case("GET generated from a schema", "GET", "/orders?limit=3"),
     Case("POST with a validated JSON body", "POST", "/pets", json.dumps(PET).encode()),
     Case(
@@ -231,6 +235,11 @@ def run_wrk(base: str, case: Case, duration: int, connections: int) -> Result:
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     if case.body:
         lines.append("wrk.body = " + json.dumps(case.body.decode()))
+    if case.numbered:
+        lines.append(
+            "local n = 0\nrequest = function()\n  n = n + 1\n"
+            f'  return wrk.format(nil, "{case.path}" .. (n % 100000 + 1))\nend'
+        )
     lines.append(
         "done = function(summary, latency, requests)\n"
         '  io.write(string.format("NON2XX %d\\n", summary.errors.status))\nend'
@@ -275,9 +284,10 @@ async def _python_load(base: str, case: Case, duration: int, connections: int) -
             nonlocal failures
             while time.perf_counter() < deadline and len(latencies) < 2_000_000:
                 began = time.perf_counter()
+                number = len(latencies) % 100000 + 1
                 response = await client.request(
                     case.method,
-                    case.path,
+                    f"{case.path}{number}" if case.numbered else case.path,
                     content=case.body or None,
                     headers={"content-type": "application/json"},
                 )

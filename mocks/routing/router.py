@@ -133,7 +133,9 @@ class Router(Generic[Target]):
         return found
 
     def _match(self, method: str, path: str) -> RouteMatch[Target]:
-        segments = [unquote(s) for s in split_path(path)]
+        segments = split_path(path)
+        if "%" in path:
+            segments = [unquote(s) for s in segments]
         method = method.upper()
         found = self._match_segments(method, segments)
         if found.target is None and segments and path.endswith("/"):

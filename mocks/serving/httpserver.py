@@ -304,6 +304,7 @@ class _Connection(asyncio.Protocol):
         if (
             self.read is not None
             and response.given_again
+            and engine.answered_from_memory  # seen twice: worth learning
             and not extra
             and keep_alive
             and "expect" not in request.headers

