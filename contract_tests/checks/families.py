@@ -15,6 +15,7 @@ the answer or inside a single-object envelope (`data`, `result`, `item`, `task`,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from contractkit.openapi import Document, Operation
@@ -81,8 +82,13 @@ def discover(document: Document) -> list[CrudFamily]:
     return survey(document)[0]
 
 
-def survey(document: Document) -> tuple[list[CrudFamily], list[SkippedFamily]]:
-    """The families, and the create operations that make none with the reason."""
+def survey(
+    document: Document, sent_headers: Iterable[str] = ()
+) -> tuple[list[CrudFamily], list[SkippedFamily]]:
+    """The families, and the create operations that make none with the reason;
+    ``sent_headers``: the headers every request carries (``-H``, credentials), which fill the
+    required header parameters of those names."""
+    sent = {name.lower() for name in sent_headers}
     by_key = {(op.path, op.method): op for op in document.operations}
     paths = {key[0] for key in by_key}
     families: list[CrudFamily] = []
@@ -96,7 +102,7 @@ def survey(document: Document) -> tuple[list[CrudFamily], list[SkippedFamily]]:
             if not path.rstrip("/").endswith("}"):
                 skipped.append(SkippedFamily(path, f"no GET {path.rstrip('/')}/{{id}} to read"))
             continue
-        missing = _missing_inputs(create, set(parameters))
+        missing = _missing_inputs(create, set(parameters), sent)
         if missing:
             skipped.append(SkippedFamily(path, f"{create.label} needs {missing}"))
             continue
@@ -114,7 +120,7 @@ def survey(document: Document) -> tuple[list[CrudFamily], list[SkippedFamily]]:
                 skipped.append(SkippedFamily(path, f"no GET {item_path}"))
                 continue
             allowed = {*parameters, id_parameter}
-            missing = _missing_inputs(read, allowed)
+            missing = _missing_inputs(read, allowed, sent)
             if missing:
                 skipped.append(SkippedFamily(path, f"{read.label} needs {missing}"))
                 continue
@@ -123,7 +129,8 @@ def survey(document: Document) -> tuple[list[CrudFamily], list[SkippedFamily]]:
             updates = tuple(
                 operation
                 for method in ("put", "patch")
-                if (operation := _optional(by_key.get((item_path, method)), allowed)) is not None
+                if (operation := _optional(by_key.get((item_path, method)), allowed, sent))
+                is not None
             )
             families.append(
                 CrudFamily(
@@ -137,9 +144,9 @@ def survey(document: Document) -> tuple[list[CrudFamily], list[SkippedFamily]]:
                     ),
                     create=create,
                     read=read,
-                    listing=_optional(by_key.get((path, "get")), set(parameters)),
+                    listing=_optional(by_key.get((path, "get")), set(parameters), sent),
                     updates=updates,
-                    delete=_optional(by_key.get((item_path, "delete")), allowed),
+                    delete=_optional(by_key.get((item_path, "delete")), allowed, sent),
                     parent=parent,
                     parent_parameters=parameters,
                 )
@@ -183,14 +190,17 @@ def _item_paths(collection: str, paths: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _missing_inputs(operation: Operation, allowed_path: set[str]) -> str:
-    """What the runner cannot fill for the operation ("" when nothing)."""
+def _missing_inputs(operation: Operation, allowed_path: set[str], sent: set[str]) -> str:
+    """What the runner cannot fill for the operation ("" when nothing); ``sent``: lower-case
+    names of the headers every request carries."""
     for parameter in operation.parameters:
         if not parameter.required:
             continue
         if parameter.location == "path" and parameter.name in allowed_path:
             continue
-        if parameter.location == "header" and parameter.name.lower() in _SELF_FILLED_HEADERS:
+        if parameter.location == "header" and (
+            parameter.name.lower() in _SELF_FILLED_HEADERS or parameter.name.lower() in sent
+        ):
             continue
         return f"the required {parameter.location} parameter `{parameter.name}`"
     if operation.method in ("post", "put", "patch") and operation.json_schema() is None:
@@ -198,8 +208,10 @@ def _missing_inputs(operation: Operation, allowed_path: set[str]) -> str:
     return ""
 
 
-def _optional(operation: Operation | None, allowed_path: set[str]) -> Operation | None:
-    if operation is None or _missing_inputs(operation, allowed_path):
+def _optional(
+    operation: Operation | None, allowed_path: set[str], sent: set[str]
+) -> Operation | None:
+    if operation is None or _missing_inputs(operation, allowed_path, sent):
         return None
     return operation
 

@@ -38,7 +38,7 @@ def run_checks(
     excluded = set(excluded)
     intruders = list(intruders)
     functions = enabled_functions(excluded)
-    families, skipped = survey(document)
+    families, skipped = survey(document, client.credentials.headers())
     if not_walked is not None:
         for family in families:
             outcome.families.append(FamilyReport(document.name, family.name, False, not_walked))

@@ -615,7 +615,10 @@ def _count_fields(container: Any) -> tuple[str, ...]:
 
 
 def _page_window(operation: Operation, values: dict[str, Any]) -> tuple[int, int | None]:
-    """Where the requested page starts and how many entries it holds (``None``: all)."""
+    """Where the requested page starts and how many entries it holds (``None``: all); the
+    parameters are named in any case (``pageSize``, ``PageSize``, ``page_size``...)."""
+    if values and not all(name.islower() for name in values):
+        values = {**{name.lower(): value for name, value in values.items()}, **values}
     offset = values.get("offset")
     size = next((values[n] for n in _PAGE_SIZE if isinstance(values.get(n), int)), None)
     start = offset if isinstance(offset, int) and offset > 0 else 0

@@ -200,3 +200,9 @@ def test_every_create_that_makes_no_family_says_why() -> None:
     assert reasons["/search"] == "no GET /search/{id} to read"
     assert reasons["/signed"] == "POST /signed needs the required header parameter `X-Signature`"
     assert reasons["/orgs/{orgId}/members"] == "no family creates the items of /orgs/{orgId}"
+
+    sent_families, sent_skipped = survey(document, ["x-signature", "Authorization"])
+    assert "/signed/{id}" in [family.item_path for family in sent_families], (
+        "a header every request carries (-H) fills the required header parameter"
+    )
+    assert "/signed" not in {entry.path for entry in sent_skipped}

@@ -88,3 +88,20 @@ async def test_page_sizes_and_numbers_beyond_64_bits_or_below_zero_answer_a_page
         assert huge.status_code == 200 and huge.json() == []
         far = await client.get("/notes?limit=2&page=99999999999999999999999")
         assert far.status_code == 200 and far.json() == []
+
+
+async def test_page_size_parameters_are_recognised_in_any_case(tmp_path: Path) -> None:
+    """``pageSize`` (Xero), as ``page_size`` or ``limit``."""
+    document = _document(1)
+    parameters = document["paths"]["/notes"]["get"]["parameters"]  # type: ignore[index]
+    parameters[1]["name"] = "pageSize"
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    transport = httpx.ASGITransport(app=build_mock_app(spec, stateful=True, seed=1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        made = [(await client.post("/notes", json={"id": 1})).json()["id"] for _ in range(5)]
+        pages = [
+            [note["id"] for note in (await client.get(f"/notes?pageSize=2&page={n}")).json()]
+            for n in (1, 2, 3)
+        ]
+    assert pages == [made[0:2], made[2:4], made[4:]]
