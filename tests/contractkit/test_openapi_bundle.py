@@ -536,3 +536,22 @@ def test_openapi31_webhooks_and_top_level_extensions(write_spec: WriteSpec) -> N
     body = document["webhooks"]["newPet"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"type": "object", "properties": {"name": {"type": "string"}}}
     validate(document)
+
+
+def test_a_ref_in_an_extension_that_leads_nowhere_is_kept_as_written(write_spec: WriteSpec) -> None:
+    """x-codeSamples naming code files not shipped with the document: extensions are no
+    part of the specification, so the document is still read; a ref in a schema is not."""
+    write_spec("shared.yaml", "Thing: {type: object, properties: {id: {type: string}}}\n")
+    samples = (
+        "      x-codeSamples:\n        - lang: PHP\n"
+        "          source: {$ref: 'examples/Missing.php'}\n"
+        "      x-shape: {$ref: 'shared.yaml#/Thing'}\n"
+    )
+    text = operation("/things", "get", "listThings", "shared.yaml#/Thing") + samples
+    bundled = bundle([write_spec("api.yaml", module(text))]).document
+    get = bundled["paths"]["/things"]["get"]
+    assert get["x-codeSamples"][0]["source"] == {"$ref": "examples/Missing.php"}
+    assert "shared.yaml" not in str(get["x-shape"]), "a ref that leads somewhere is followed"
+    broken = operation("/things", "get", "listThings", "shared.yaml#/Nowhere")
+    with pytest.raises(SpecError):
+        bundle([write_spec("broken.yaml", module(broken))])

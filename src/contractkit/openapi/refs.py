@@ -265,9 +265,21 @@ class RefRewriter:
                 result[key] = copy_json(value)
             elif key == "mapping" and isinstance(value, dict):
                 result[key] = self._mapping(value, base, on_ref)
+            elif key.startswith("x-"):
+                result[key] = self._extension(value, base, on_ref)
             else:
                 result[key] = self._walk(value, base, on_ref, names=key in _NAME_MAP_KEYS)
         return result
+
+    def _extension(self, value: Any, base: Path, on_ref: RefHandler) -> Any:
+        """A specification extension's value, its refs followed where they lead somewhere.
+        Extensions are no part of the specification: a ``$ref`` there that leads nowhere
+        (``x-codeSamples`` naming code files not shipped with the document) is kept as written
+        instead of refusing the whole document."""
+        try:
+            return self._walk(value, base, on_ref)
+        except SpecError:
+            return copy_json(value)
 
     def _mapping(self, mapping: dict[str, Any], base: Path, on_ref: RefHandler) -> dict[str, Any]:
         """A discriminator mapping: values that look like refs are rewritten as refs."""
